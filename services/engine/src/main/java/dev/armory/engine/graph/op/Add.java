@@ -1,0 +1,22 @@
+package dev.armory.engine.graph.op;
+
+import dev.armory.engine.graph.Node;
+import dev.armory.engine.graph.Value;
+import java.util.Arrays;
+import java.util.List;
+
+/** Elementwise a + b. VJP: the gradient passes to both sides unchanged. */
+public final class Add extends BinaryOp {
+  public static final Add OP = new Add();
+
+  private Add() {
+    super("Add");
+  }
+
+  @Override
+  public List<Value> vjp(VjpContext ctx, Node node, List<Value> dOut) {
+    Value g = dOut.get(0);
+    return Arrays.asList(
+        ctx.needsGradient(node.input(0)) ? g : null, ctx.needsGradient(node.input(1)) ? g : null);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.armory.engine.graph.op;
+
+import dev.armory.engine.graph.GraphBuilder;
+import dev.armory.engine.graph.Node;
+import dev.armory.engine.graph.Value;
+import java.util.List;
+
+/** Sum over axes. VJP: the gradient broadcast back over the reduced axes. */
+public final class ReduceSum extends ReduceOp {
+  public static final ReduceSum OP = new ReduceSum();
+
+  private ReduceSum() {
+    super("ReduceSum");
+  }
+
+  @Override
+  public boolean differentiable() {
+    return true;
+  }
+
+  @Override
+  public List<Value> vjp(VjpContext ctx, Node node, List<Value> dOut) {
+    GraphBuilder b = ctx.builder();
+    Value g = dOut.get(0);
+    if (isNoop(node)) {
+      return grads(node, g);
+    }
+    Value x = node.input(0);
+    return grads(node, b.expand(keepDims(b, node, g), b.shape(x)));
+  }
+}

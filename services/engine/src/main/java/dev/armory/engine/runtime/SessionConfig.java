@@ -1,0 +1,69 @@
+package dev.armory.engine.runtime;
+
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How to create an ONNX Runtime session: threads, graph optimisation, optimisers to disable,
+ * execution provider and raw config entries.
+ *
+ * @param intraOpThreads threads per op; 0 lets ONNX Runtime choose (one per core)
+ * @param optimization graph optimisation level
+ * @param disabledOptimizers optimiser names to disable (e.g. ConstantFolding for NF4 graphs)
+ * @param provider execution provider
+ * @param cudaDevice CUDA device id when the provider is CUDA
+ * @param configEntries extra session config entries (ONNX Runtime's key/value options)
+ */
+public record SessionConfig(
+    int intraOpThreads,
+    OptLevel optimization,
+    Set<String> disabledOptimizers,
+    ExecutionProvider provider,
+    int cudaDevice,
+    Map<String, String> configEntries) {
+
+  public SessionConfig {
+    disabledOptimizers = Set.copyOf(disabledOptimizers);
+    configEntries = Map.copyOf(configEntries);
+    if (intraOpThreads < 0) {
+      throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
+    }
+  }
+
+  /** CPU, all optimisations, ONNX Runtime's default thread count. */
+  public static SessionConfig defaults() {
+    return new SessionConfig(0, OptLevel.ALL_OPT, Set.of(), ExecutionProvider.CPU, 0, Map.of());
+  }
+
+  public SessionConfig withThreads(int threads) {
+    return new SessionConfig(
+        threads, optimization, disabledOptimizers, provider, cudaDevice, configEntries);
+  }
+
+  public SessionConfig withOptimization(OptLevel level) {
+    return new SessionConfig(
+        intraOpThreads, level, disabledOptimizers, provider, cudaDevice, configEntries);
+  }
+
+  public SessionConfig withProvider(ExecutionProvider p) {
+    return new SessionConfig(
+        intraOpThreads, optimization, disabledOptimizers, p, cudaDevice, configEntries);
+  }
+
+  /** Adds optimisers to disable, e.g. "ConstantFolding". */
+  public SessionConfig disabling(String... optimizers) {
+    Set<String> s = new LinkedHashSet<>(disabledOptimizers);
+    s.addAll(Set.of(optimizers));
+    return new SessionConfig(intraOpThreads, optimization, s, provider, cudaDevice, configEntries);
+  }
+
+  public SessionConfig withConfig(String key, String value) {
+    Map<String, String> m = new LinkedHashMap<>(configEntries);
+    m.put(key, value);
+    return new SessionConfig(
+        intraOpThreads, optimization, disabledOptimizers, provider, cudaDevice, m);
+  }
+}
