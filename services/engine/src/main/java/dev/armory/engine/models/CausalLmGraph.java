@@ -1,0 +1,83 @@
+package dev.armory.engine.models;
+
+import dev.armory.engine.graph.ElementType;
+import dev.armory.engine.graph.GraphBuilder;
+import dev.armory.engine.graph.Value;
+import dev.armory.engine.hf.Gpt2Config;
+import dev.armory.engine.hf.LlamaConfig;
+import dev.armory.engine.nn.CrossEntropy;
+
+/**
+ * Builds the training forward graph of a causal LM (Llama family or GPT-2) from standard ONNX ops:
+ * token ids (or embeddings), attention mask and position ids in; logits, and the loss when labels
+ * are given, out. Batch and sequence are symbolic dims B and T.
+ */
+public final class CausalLmGraph {
+  /**
+   * What to build.
+   *
+   * @param linears how linear modules compute (null: the checkpoint's dense weights)
+   * @param takeEmbeddings take [B, T, C] embeddings instead of token ids
+   * @param withLoss add a labels input and the mean cross-entropy loss
+   */
+  public record Options(LinearLayers linears, boolean takeEmbeddings, boolean withLoss) {
+    public static Options logitsOnly() {
+      return new Options(null, false, false);
+    }
+
+    public static Options training() {
+      return new Options(null, false, true);
+    }
+
+    public Options withLinears(LinearLayers l) {
+      return new Options(l, takeEmbeddings, withLoss);
+    }
+
+    public Options takingEmbeddings() {
+      return new Options(linears, true, withLoss);
+    }
+  }
+
+  private CausalLmGraph() {}
+
+  /** Builds the forward graph into {@code b}, reading parameters through {@code params}. */
+  public static ForwardGraph build(
+      GraphBuilder b, ModelArchitecture arch, ModelParameters params, Options options) {
+    LinearLayers linears = options.linears() != null ? options.linears() : new DenseLinears(params);
+    Value ids = null;
+    Value embeds = null;
+    if (options.takeEmbeddings()) {
+      embeds =
+          b.input(
+              ForwardGraph.INPUTS_EMBEDS,
+              ElementType.FLOAT,
+              "batch",
+              "seq",
+              (long) arch.config().hiddenSize());
+    } else {
+      ids = b.input(ForwardGraph.INPUT_IDS, ElementType.INT64, "batch", "seq");
+    }
+    Value mask = b.input(ForwardGraph.ATTENTION_MASK, ElementType.INT64, "batch", "seq");
+    Value positions = b.input(ForwardGraph.POSITION_IDS, ElementType.INT64, "batch", "seq");
+    DecoderInputs in = new DecoderInputs(ids, embeds, mask, positions);
+    Value logits =
+        arch.config() instanceof LlamaConfig llama
+            ? new LlamaForward(b, arch, llama, params, linears).logits(in)
+            : new Gpt2Forward(b, arch, (Gpt2Config) arch.config(), params, linears).logits(in);
+    logits = b.output(logits, ForwardGraph.LOGITS);
+    Value labels = null;
+    Value loss = null;
+    if (options.withLoss()) {
+      labels = b.input(ForwardGraph.LABELS, ElementType.INT64, "batch", "seq");
+      loss =
+          b.output(
+              CrossEntropy.loss(b, logits, labels, ForwardGraph.IGNORE_INDEX), ForwardGraph.LOSS);
+    }
+    return new ForwardGraph(
+        ids, embeds, mask, positions, labels, logits, loss, params.trainableInputs());
+  }
+
+  /** The graph inputs every architecture reads. */
+  record DecoderInputs(
+      Value inputIds, Value inputsEmbeds, Value attentionMask, Value positionIds) {}
+}
