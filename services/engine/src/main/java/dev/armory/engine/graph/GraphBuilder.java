@@ -167,6 +167,15 @@ public final class GraphBuilder {
     return pow(x, scalarLike(x, p));
   }
 
+  /** Integer remainder with the divisor's sign (ONNX Mod, fmod=0). */
+  public Value mod(Value a, Value b) {
+    return apply(Mod.OP, Attributes.none(), a, b);
+  }
+
+  public Value bitwiseXor(Value a, Value b) {
+    return apply(BitwiseXor.OP, Attributes.none(), a, b);
+  }
+
   public Value min(Value a, Value b) {
     return apply(Min.OP, Attributes.none(), a, b);
   }

@@ -50,6 +50,23 @@ public final class TensorData {
     return new TensorData(ElementType.FLOAT, shape, b);
   }
 
+  /**
+   * Float values stored as {@code type} (FLOAT or DOUBLE), for graphs built in either precision.
+   */
+  public static TensorData ofFloatsAs(ElementType type, long[] shape, float... values) {
+    if (type == ElementType.FLOAT) {
+      return ofFloats(shape, values);
+    }
+    if (type != ElementType.DOUBLE) {
+      throw new IllegalArgumentException("ofFloatsAs supports FLOAT and DOUBLE, got " + type);
+    }
+    double[] d = new double[values.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = values[i];
+    }
+    return ofDoubles(shape, d);
+  }
+
   public static TensorData ofDoubles(long[] shape, double... values) {
     ByteBuffer b = alloc(values.length * 8L);
     b.asDoubleBuffer().put(values);

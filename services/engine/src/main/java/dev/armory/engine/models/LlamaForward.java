@@ -94,8 +94,8 @@ final class LlamaForward {
     float[][] cs =
         RotaryTables.cosSin(c.maxPositionEmbeddings(), c.headSize(), c.ropeTheta(), scaling);
     long[] shape = {c.maxPositionEmbeddings(), c.headSize()};
-    Value cos = b.initializer("rope.cos", TensorData.ofFloats(shape, cs[0]));
-    Value sin = b.initializer("rope.sin", TensorData.ofFloats(shape, cs[1]));
+    Value cos = b.initializer("rope.cos", TensorData.ofFloatsAs(params.dtype(), shape, cs[0]));
+    Value sin = b.initializer("rope.sin", TensorData.ofFloatsAs(params.dtype(), shape, cs[1]));
     return Attention.rotaryAt(b, cos, sin, positionIds);
   }
 

@@ -24,17 +24,31 @@ import java.util.Set;
 public final class ModelParameters {
   private final CheckpointBinding checkpoint;
   private final Set<String> trainable;
+  private final ElementType dtype;
   private final Map<String, Value> values = new HashMap<>();
   private final Map<String, Value> trainableInputs = new LinkedHashMap<>();
 
-  public ModelParameters(CheckpointBinding checkpoint, Set<String> trainable) {
+  /**
+   * @param trainable canonical names of parameters to expose as graph inputs
+   * @param dtype the graph's compute type: FLOAT, or DOUBLE for exact gradient checks
+   */
+  public ModelParameters(CheckpointBinding checkpoint, Set<String> trainable, ElementType dtype) {
+    if (dtype != ElementType.FLOAT && dtype != ElementType.DOUBLE) {
+      throw new IllegalArgumentException("forward graphs compute in FLOAT or DOUBLE, not " + dtype);
+    }
     this.checkpoint = checkpoint;
     this.trainable = Set.copyOf(trainable);
+    this.dtype = dtype;
   }
 
-  /** All parameters frozen. */
+  /** All parameters frozen, computing in float32. */
   public static ModelParameters frozen(CheckpointBinding checkpoint) {
-    return new ModelParameters(checkpoint, Set.of());
+    return new ModelParameters(checkpoint, Set.of(), ElementType.FLOAT);
+  }
+
+  /** The element type the graph computes in. */
+  public ElementType dtype() {
+    return dtype;
   }
 
   public CheckpointBinding checkpoint() {
@@ -49,10 +63,10 @@ public final class ModelParameters {
     }
     TensorInfo info = checkpoint.info(name);
     if (trainable.contains(name)) {
-      v = b.input(name, ElementType.FLOAT, Shape.of(info.shape()));
+      v = b.input(name, dtype, Shape.of(info.shape()));
       trainableInputs.put(name, v);
     } else {
-      v = b.initializer(name, float32(name));
+      v = b.initializer(name, dtype == ElementType.FLOAT ? float32(name) : float64(name));
     }
     values.put(name, v);
     return v;
@@ -78,6 +92,18 @@ public final class ModelParameters {
                   + info.dtype()
                   + "; expected a float type");
     };
+  }
+
+  /** A parameter's values widened to float64 (gradient checks). */
+  public TensorData float64(String name) {
+    TensorData f = float32(name);
+    java.nio.FloatBuffer src = f.bytes().asFloatBuffer();
+    ByteBuffer out = Tensors.direct(f.elementCount() * 8).order(ByteOrder.LITTLE_ENDIAN);
+    while (src.hasRemaining()) {
+      out.putDouble(src.get());
+    }
+    out.flip();
+    return TensorData.wrap(ElementType.DOUBLE, f.shape(), out);
   }
 
   private static ByteBuffer widen(TensorInfo info, ByteBuffer src) {
