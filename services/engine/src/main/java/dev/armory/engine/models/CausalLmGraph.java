@@ -19,22 +19,29 @@ public final class CausalLmGraph {
    * @param linears how linear modules compute (null: the checkpoint's dense weights)
    * @param takeEmbeddings take [B, T, C] embeddings instead of token ids
    * @param withLoss add a labels input and the mean cross-entropy loss
+   * @param packed add a segment_ids [B, T] input; tokens attend only within their segment
    */
-  public record Options(LinearLayers linears, boolean takeEmbeddings, boolean withLoss) {
+  public record Options(
+      LinearLayers linears, boolean takeEmbeddings, boolean withLoss, boolean packed) {
     public static Options logitsOnly() {
-      return new Options(null, false, false);
+      return new Options(null, false, false, false);
     }
 
     public static Options training() {
-      return new Options(null, false, true);
+      return new Options(null, false, true, false);
     }
 
     public Options withLinears(LinearLayers l) {
-      return new Options(l, takeEmbeddings, withLoss);
+      return new Options(l, takeEmbeddings, withLoss, packed);
     }
 
     public Options takingEmbeddings() {
-      return new Options(linears, true, withLoss);
+      return new Options(linears, true, withLoss, packed);
+    }
+
+    /** Rows pack several examples: a segment_ids input makes attention block-diagonal. */
+    public Options packing() {
+      return new Options(linears, takeEmbeddings, withLoss, true);
     }
   }
 
@@ -59,7 +66,11 @@ public final class CausalLmGraph {
     }
     Value mask = b.input(ForwardGraph.ATTENTION_MASK, ElementType.INT64, "batch", "seq");
     Value positions = b.input(ForwardGraph.POSITION_IDS, ElementType.INT64, "batch", "seq");
-    DecoderInputs in = new DecoderInputs(ids, embeds, mask, positions);
+    Value segments =
+        options.packed()
+            ? b.input(ForwardGraph.SEGMENT_IDS, ElementType.INT64, "batch", "seq")
+            : null;
+    DecoderInputs in = new DecoderInputs(ids, embeds, mask, positions, segments);
     Value logits =
         arch.config() instanceof LlamaConfig llama
             ? new LlamaForward(b, arch, llama, params, linears).logits(in)
@@ -79,5 +90,9 @@ public final class CausalLmGraph {
 
   /** The graph inputs every architecture reads. */
   record DecoderInputs(
-      Value inputIds, Value inputsEmbeds, Value attentionMask, Value positionIds) {}
+      Value inputIds,
+      Value inputsEmbeds,
+      Value attentionMask,
+      Value positionIds,
+      Value segmentIds) {}
 }

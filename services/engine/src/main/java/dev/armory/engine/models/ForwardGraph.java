@@ -35,6 +35,7 @@ public record ForwardGraph(
   public static final String ATTENTION_MASK = "attention_mask";
   public static final String POSITION_IDS = "position_ids";
   public static final String LABELS = "labels";
+  public static final String SEGMENT_IDS = "segment_ids";
   public static final String LOGITS = "logits";
   public static final String LOSS = "loss";
 }

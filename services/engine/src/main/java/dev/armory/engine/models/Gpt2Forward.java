@@ -39,7 +39,7 @@ final class Gpt2Forward {
             ? in.inputsEmbeds()
             : b.gather(params.get(b, "transformer.wte.weight"), in.inputIds(), 0);
     Value h = b.add(tokens, b.gather(params.get(b, "transformer.wpe.weight"), in.positionIds(), 0));
-    Value mask = Attention.causalMask(b, in.attentionMask(), 0);
+    Value mask = Attention.causalMask(b, in.attentionMask(), 0, in.segmentIds());
     for (int layer = 0; layer < c.numberOfLayers(); layer++) {
       try (var s = b.scope("transformer.h." + layer)) {
         h = block(layer, h, mask);

@@ -48,7 +48,9 @@ final class LlamaForward {
     for (int layer = 0; layer < c.numberOfLayers(); layer++) {
       Integer window = c.slidingWindowOfLayer(layer);
       int w = window == null ? 0 : window;
-      Value mask = masks.computeIfAbsent(w, k -> Attention.causalMask(b, in.attentionMask(), k));
+      Value mask =
+          masks.computeIfAbsent(
+              w, k -> Attention.causalMask(b, in.attentionMask(), k, in.segmentIds()));
       try (var s = b.scope("model.layers." + layer)) {
         h = decoderLayer(layer, h, mask, cosSin.get(0), cosSin.get(1));
       }

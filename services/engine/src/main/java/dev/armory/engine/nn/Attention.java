@@ -22,6 +22,15 @@ public final class Attention {
    * @param slidingWindow window size, or 0 for none
    */
   public static Value causalMask(GraphBuilder b, Value attentionMask, long slidingWindow) {
+    return causalMask(b, attentionMask, slidingWindow, null);
+  }
+
+  /**
+   * As {@link #causalMask(GraphBuilder, Value, long)}, and with {@code segmentIds} [B, T] (packed
+   * rows) a query also sees only keys of its own segment: attention is block-diagonal.
+   */
+  public static Value causalMask(
+      GraphBuilder b, Value attentionMask, long slidingWindow, Value segmentIds) {
     try (var s = b.scope("mask")) {
       Value seqLen =
           b.gather(b.shape(attentionMask), b.constant(TensorData.ofLongs(new long[0], 1)), 0);
@@ -36,7 +45,13 @@ public final class Attention {
       }
       Value notPadding =
           b.unsqueeze(b.cast(attentionMask, ElementType.BOOL), 1, 2, 3); // [B,1,1,1,T]
-      return b.and(visible, notPadding);
+      Value mask = b.and(visible, notPadding);
+      if (segmentIds != null) {
+        Value querySegment = b.unsqueeze(segmentIds, 1, 2, 4); // [B,1,1,T,1]
+        Value keySegment = b.unsqueeze(segmentIds, 1, 2, 3); // [B,1,1,1,T]
+        mask = b.and(mask, b.equal(querySegment, keySegment));
+      }
+      return mask;
     }
   }
 
