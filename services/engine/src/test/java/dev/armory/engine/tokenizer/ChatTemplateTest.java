@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Year;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -202,10 +208,10 @@ class ChatTemplateTest {
     String source =
         "{{ messages[0]|tojson }}|{{ tools|tojson }}|{{ tools[0]|tojson(indent=2) }}"
             + "|{{ 'é\"\\n'|tojson }}";
-    List<?> tools = List.of(java.util.Map.of("name", "get_weather"), java.util.Map.of("n", 2.5));
+    List<?> tools = List.of(Map.of("name", "get_weather"), Map.of("n", 2.5));
     String out =
         ChatTemplate.compile(source, null, null)
-            .render(List.of(ChatMessage.user("Hi")), false, java.util.Map.of("tools", tools));
+            .render(List.of(ChatMessage.user("Hi")), false, Map.of("tools", tools));
     assertEquals(
         "{\"role\": \"user\", \"content\": \"Hi\"}|[{\"name\": \"get_weather\"}, {\"n\": 2.5}]"
             + "|{\n  \"name\": \"get_weather\"\n}|\"é\\\"\\n\"",
@@ -217,9 +223,9 @@ class ChatTemplateTest {
     String source = "{{ date_string }}|{{ strftime_now('%Y') }}|{{ bos_token }}";
     String out =
         ChatTemplate.compile(source, "<s>", "</s>")
-            .render(List.of(), false, java.util.Map.of("date_string", "26 Jul 2024"));
-    String year = String.valueOf(java.time.Year.now().getValue());
-    assertTrue(out.equals("26 Jul 2024|" + year + "|<s>"), out);
+            .render(List.of(), false, Map.of("date_string", "26 Jul 2024"));
+    String year = String.valueOf(Year.now().getValue());
+    assertEquals("26 Jul 2024|" + year + "|<s>", out);
   }
 
   @Test
@@ -313,6 +319,32 @@ class ChatTemplateTest {
     assertEquals(
         "a | b is c{{ y | nope }}",
         ChatTemplate.compile(text, null, null).render(List.of(), false));
+  }
+
+  @Test
+  void oneEngineRendersFromManyThreads() throws Exception {
+    ChatTemplate mistral = ChatTemplate.compile(MISTRAL, "<s>", "</s>");
+    ChatTemplate llama3 = ChatTemplate.compile(LLAMA3, "<|begin_of_text|>", "<|eot_id|>");
+    String expectedMistral = mistral.render(CONVERSATION, true);
+    String expectedLlama3 = llama3.render(CONVERSATION, true);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        boolean even = i % 2 == 0;
+        results.add(
+            pool.submit(
+                () ->
+                    even
+                        ? mistral.render(CONVERSATION, true).equals(expectedMistral)
+                        : llama3.render(CONVERSATION, true).equals(expectedLlama3)));
+      }
+      for (Future<Boolean> result : results) {
+        assertTrue(result.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

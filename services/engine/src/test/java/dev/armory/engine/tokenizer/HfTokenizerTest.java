@@ -246,6 +246,14 @@ class HfTokenizerTest {
   }
 
   @Test
+  void djlRunsOfflineSoItNeverDownloadsOrCallsHome() {
+    // Set before DJL first loads (unless the user chose otherwise through DJL_OFFLINE).
+    if (System.getenv("DJL_OFFLINE") == null) {
+      assertEquals("true", System.getProperty("ai.djl.offline"));
+    }
+  }
+
+  @Test
   void closedTokenizerRefusesWork(@TempDir Path dir) {
     TinyTokenizer.write(dir);
     HfTokenizer tokenizer = HfTokenizer.load(dir);
