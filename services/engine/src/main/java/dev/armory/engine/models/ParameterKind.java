@@ -1,5 +1,7 @@
 package dev.armory.engine.models;
 
+import java.util.Locale;
+
 /** What a parameter belongs to, for per-kind parameter counts. */
 public enum ParameterKind {
   EMBEDDING,
@@ -10,6 +12,6 @@ public enum ParameterKind {
 
   /** Lower-case label for output, e.g. "lm_head". */
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -51,6 +53,9 @@ public final class SafetensorsFile implements AutoCloseable {
 
   /** Opens and validates {@code path}; throws {@link SafetensorsFormatException} if malformed. */
   public static SafetensorsFile open(Path path) throws IOException {
+    if (!Files.isRegularFile(path)) {
+      throw new NoSuchFileException(path.toString(), null, "safetensors file not found");
+    }
     FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
     try {
       return new SafetensorsFile(path, channel, SafetensorsHeader.read(path, channel));
