@@ -39,6 +39,34 @@ public final class Parameters {
     return p;
   }
 
+  /**
+   * Adds a parameter over the caller's buffer without copying, e.g. one a graph already reads. It
+   * must be direct, in native byte order, and hold exactly the shape's element count from index 0.
+   */
+  public Parameter wrap(String name, long[] shape, FloatBuffer data) {
+    if (byName.containsKey(name)) {
+      throw new IllegalArgumentException("parameter '" + name + "' is already defined");
+    }
+    int n = Parameter.elementCount(name, shape);
+    if (!data.isDirect() || data.order() != ByteOrder.nativeOrder() || data.capacity() != n) {
+      throw new IllegalArgumentException(
+          "parameter '"
+              + name
+              + "' needs a direct native-order buffer of "
+              + n
+              + " floats for shape "
+              + Arrays.toString(shape)
+              + ", got "
+              + (data.isDirect() ? "a direct " : "a heap ")
+              + data.order()
+              + " buffer of "
+              + data.capacity());
+    }
+    Parameter p = new Parameter(name, shape, data);
+    byName.put(name, p);
+    return p;
+  }
+
   /** The parameter named {@code name}; names the known ones when it is missing. */
   public Parameter get(String name) {
     Parameter p = byName.get(name);

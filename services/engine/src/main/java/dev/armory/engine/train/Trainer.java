@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The training loop: learning rate, micro-steps with summed gradients, clipping, AdamW, then log,
@@ -22,6 +24,7 @@ import java.util.TreeSet;
  * {@link #resume()} the latest checkpoint of the run directory.
  */
 public final class Trainer<B extends Batch> {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   private final TrainingConfig config;
   private final Parameters params;
   private final StepFunction<B> model;
@@ -36,6 +39,7 @@ public final class Trainer<B extends Batch> {
   private final int totalSteps;
   private final LrSchedule schedule;
   private volatile boolean stopRequested;
+  private boolean plotBroken;
 
   // Run state: everything here goes into each checkpoint's state.json.
   private SplitMix64 random;
@@ -380,11 +384,23 @@ public final class Trainer<B extends Batch> {
   }
 
   private void plot() throws IOException {
-    LossCurve.write(
-        dir.lossCurve(),
-        "loss, step " + step + "/" + totalSteps + " (" + dir.root().getFileName() + ")",
-        trainCurve,
-        evalCurve);
+    if (plotBroken) {
+      return;
+    }
+    try {
+      LossCurve.write(
+          dir.lossCurve(),
+          "loss, step " + step + "/" + totalSteps + " (" + dir.root().getFileName() + ")",
+          trainCurve,
+          evalCurve);
+    } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
+      // A JRE without fonts or AWT libraries cannot draw; the curve is not worth a failed run.
+      plotBroken = true;
+      LOG.warn(
+          "{} cannot be drawn ({}); training goes on without it, metrics.jsonl has the numbers",
+          dir.lossCurve(),
+          e.toString());
+    }
   }
 
   private TrainingResult finish(TrainingResult.Stop stop) throws IOException {
