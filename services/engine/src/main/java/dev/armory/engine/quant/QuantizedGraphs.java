@@ -1,5 +1,6 @@
 package dev.armory.engine.quant;
 
+import dev.armory.engine.graph.ElementType;
 import dev.armory.engine.graph.Graph;
 import dev.armory.engine.graph.Node;
 import dev.armory.engine.graph.TensorData;
@@ -134,8 +135,7 @@ public final class QuantizedGraphs {
   }
 
   private static boolean isCodeTable(TensorData d) {
-    if (d.type() != dev.armory.engine.graph.ElementType.FLOAT
-        || d.elementCount() != Nf4Codebook.SIZE) {
+    if (d.type() != ElementType.FLOAT || d.elementCount() != Nf4Codebook.SIZE) {
       return false;
     }
     double[] v = d.toDoubles();
