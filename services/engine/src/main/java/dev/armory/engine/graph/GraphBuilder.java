@@ -274,6 +274,16 @@ public final class GraphBuilder {
     return apply(Not.OP, Attributes.none(), x);
   }
 
+  /** Bitwise and of integers (e.g. {@code x & 15} keeps a low nibble). */
+  public Value bitwiseAnd(Value a, Value b) {
+    return apply(BitwiseAnd.OP, Attributes.none(), a, b);
+  }
+
+  /** Logical shift of unsigned integers by {@code amount} bits, right or left. */
+  public Value bitShift(Value x, Value amount, boolean right) {
+    return apply(BitShift.OP, Attributes.of("direction", right ? "RIGHT" : "LEFT"), x, amount);
+  }
+
   public Value where(Value cond, Value a, Value b) {
     return apply(Where.OP, Attributes.none(), cond, a, b);
   }

@@ -101,7 +101,11 @@ public final class GraphSession implements AutoCloseable {
             "optimization.disable_specified_optimizers", String.join(",", c.disabledOptimizers()));
       }
       for (Map.Entry<String, String> e : c.configEntries().entrySet()) {
-        o.addConfigEntry(e.getKey(), e.getValue());
+        if (e.getKey().equals(SessionConfig.OPTIMIZED_MODEL_FILE)) {
+          o.setOptimizedModelFilePath(e.getValue());
+        } else {
+          o.addConfigEntry(e.getKey(), e.getValue());
+        }
       }
       if (c.provider() == ExecutionProvider.CUDA) {
         addCuda(o, c.cudaDevice());

@@ -1,6 +1,7 @@
 package dev.armory.engine.runtime;
 
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -24,6 +25,12 @@ public record SessionConfig(
     ExecutionProvider provider,
     int cudaDevice,
     Map<String, String> configEntries) {
+
+  /**
+   * Config key under which {@link #withOptimizedModelFile} keeps the path; Armory hands it to
+   * SessionOptions.setOptimizedModelFilePath instead of passing it to ONNX Runtime as an entry.
+   */
+  public static final String OPTIMIZED_MODEL_FILE = "armory.optimized_model_file_path";
 
   public SessionConfig {
     disabledOptimizers = Set.copyOf(disabledOptimizers);
@@ -65,5 +72,13 @@ public record SessionConfig(
     m.put(key, value);
     return new SessionConfig(
         intraOpThreads, optimization, disabledOptimizers, provider, cudaDevice, m);
+  }
+
+  /**
+   * Asks ONNX Runtime to write the graph it runs after optimisation to {@code onnxFile}, to inspect
+   * what its optimisers did (for example whether constant folding expanded quantised weights).
+   */
+  public SessionConfig withOptimizedModelFile(Path onnxFile) {
+    return withConfig(OPTIMIZED_MODEL_FILE, onnxFile.toAbsolutePath().toString());
   }
 }
