@@ -3,14 +3,17 @@ package dev.armory.engine.graph.op;
 import static dev.armory.engine.autodiff.GradCheck.Input.fixed;
 import static dev.armory.engine.autodiff.GradCheck.Input.trainable;
 import static dev.armory.engine.autodiff.GradCheck.uniform;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.armory.engine.autodiff.Autodiff;
 import dev.armory.engine.autodiff.GradCheck;
 import dev.armory.engine.graph.Attributes;
 import dev.armory.engine.graph.ElementType;
 import dev.armory.engine.graph.GraphBuilder;
 import dev.armory.engine.graph.TensorData;
 import dev.armory.engine.graph.Value;
+import dev.armory.engine.runtime.GraphEval;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
@@ -300,6 +303,19 @@ class OpGradientsTest {
         "ReduceMax (two-way ties split the gradient)",
         (b, v) -> b.reduceMax(v.get(0), false, 1),
         trainable("a", s(2, 4), tied));
+  }
+
+  @Test
+  void reduceMaxSplitsThreeWayTiesEvenly() {
+    // Central differences cannot see a three-way split (they give 1/2), so assert the rule's
+    // values directly: each of the three maxima gets a third of the upstream gradient.
+    GraphBuilder b = GraphBuilder.create("ties");
+    Value x = b.input("x", ElementType.DOUBLE, 4);
+    Value loss = b.mul(b.reduceMax(x, false), b.scalarLike(x, 6.0));
+    b.output(Autodiff.gradients(b, loss, List.of(x)).get(x), "dx");
+    double[] dx =
+        GraphEval.run(b.graph(), GraphEval.Feed.of("x", s(4), 0.5, 0.9, 0.9, 0.9)).get("dx");
+    assertArrayEquals(new double[] {0, 2, 2, 2}, dx, 1e-15);
   }
 
   // ---- shapes ---------------------------------------------------------------------------------
