@@ -9,18 +9,33 @@ import java.util.Map;
 
 /** Test helper: runs a graph once on real ONNX Runtime and returns every output as doubles. */
 public final class GraphEval {
-  /** One input: name, shape, and either double values or int64 values. */
-  public record Feed(String name, long[] shape, double[] doubles, long[] longs) {
+  /** One input: name, shape, and double values (fed as float64 or float32) or int64 values. */
+  public record Feed(String name, long[] shape, double[] doubles, long[] longs, boolean float32) {
     public static Feed of(String name, long[] shape, double... values) {
-      return new Feed(name, shape, values, null);
+      return new Feed(name, shape, values, null, false);
     }
 
     public static Feed longs(String name, long[] shape, long... values) {
-      return new Feed(name, shape, null, values);
+      return new Feed(name, shape, null, values, false);
+    }
+
+    /** The same values fed as float32. */
+    public Feed asFloat() {
+      return new Feed(name, shape, doubles, longs, true);
     }
 
     OnnxTensor tensor() {
-      return doubles != null ? Tensors.doubles(doubles, shape) : Tensors.longs(longs, shape);
+      if (longs != null) {
+        return Tensors.longs(longs, shape);
+      }
+      if (float32) {
+        float[] f = new float[doubles.length];
+        for (int i = 0; i < f.length; i++) {
+          f[i] = (float) doubles[i];
+        }
+        return Tensors.floats(f, shape);
+      }
+      return Tensors.doubles(doubles, shape);
     }
   }
 
