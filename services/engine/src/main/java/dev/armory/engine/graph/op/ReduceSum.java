@@ -29,7 +29,7 @@ public final class ReduceSum extends ReduceOp {
     if (hasComputedAxes(node)) {
       // Computed axes imply keepdims=1, so broadcasting g back to x needs no axis list (and is a
       // copy when the axes turn out empty at run time).
-      return grads(node, b.expand(g, b.shape(x)));
+      return grads(node, b.reshapeLike(b.expand(g, b.shape(x)), x));
     }
     return grads(node, b.expand(keepDims(b, node, g), b.shape(x)));
   }

@@ -59,6 +59,17 @@ class OpGradientsTest {
     return r;
   }
 
+  /**
+   * Asserts that the backward part of a checked graph has no {@code opType} node (a run-time path
+   * that is not needed).
+   */
+  static void assertBackwardAvoids(GradCheck.Report r, String opType) {
+    assertTrue(
+        r.graph().nodes().stream()
+            .noneMatch(n -> n.name().startsWith("grad/") && n.opType().equals(opType)),
+        "unexpected backward " + opType + " node");
+  }
+
   /** Asserts that the backward part of a checked graph uses {@code opType} (a run-time path). */
   static void assertBackwardUses(GradCheck.Report r, String opType) {
     assertTrue(
@@ -409,12 +420,14 @@ class OpGradientsTest {
         "Slice (static, negative start, end past extent)",
         (b, v) -> b.slice(v.get(0), s(1, -4), s(Long.MAX_VALUE, -1), s(0, 1)),
         trainable("a", s(3, 5, 4), u(1, s(3, 5, 4))));
-    assertBackwardUses(
+    GradCheck.Report runTimePads =
         check(
             "Slice (symbolic dim: run-time pads)",
             (b, v) -> b.slice(v.get(0), s(1, 2), s(-1, 100), s(0, 1)),
-            trainable("a", s(4, 5), u(2, s(4, 5))).declaring("n", 5)),
-        "Max");
+            trainable("a", s(4, 5), u(2, s(4, 5))).declaring("n", 5));
+    assertBackwardUses(runTimePads, "Max");
+    // The padded gradient has x's shape: no run-time broadcast undoing is needed.
+    assertBackwardAvoids(runTimePads, "NonZero");
     assertBackwardUses(
         check(
             "Slice (symbolic dim, end past run-time extent)",
