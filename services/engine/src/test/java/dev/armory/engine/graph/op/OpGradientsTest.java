@@ -445,6 +445,15 @@ class OpGradientsTest {
         (b, v) -> b.gather(v.get(0), longs(b, s(2, 3), 1, 3, 1, 4, 1, -1), 0),
         trainable("table", s(5, 3), u(1, s(5, 3))));
     check(
+        "Gather (axis 1, duplicate ids)",
+        (b, v) -> b.gather(v.get(0), longs(b, s(2, 2), 0, 3, 3, -4), 1),
+        trainable("a", s(2, 4, 3), u(3, s(2, 4, 3))));
+    check(
+        "Gather (axis -1, scalar index, symbolic dims)",
+        (b, v) -> b.mul(b.gather(v.get(0), longs(b, s(), 1), -1), v.get(1)),
+        trainable("a", s(3, 2, 4), u(4, s(3, 2, 4))).declaring("n", 2, 4),
+        trainable("c", s(3, 2), u(5, s(3, 2))).declaring("n", 2));
+    check(
         "Gather (scalar index)",
         (b, v) -> b.gather(v.get(0), longs(b, s(), 2), 0),
         trainable("table", s(4, 3), u(2, s(4, 3))));
