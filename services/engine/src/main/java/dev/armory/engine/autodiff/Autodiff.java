@@ -146,7 +146,8 @@ public final class Autodiff {
               + trainable.name()
               + "'): "
               + n.opType()
-              + " is not differentiable; detach its input or freeze the trainable value");
+              + " is not differentiable; detach its input (GraphBuilder.stopGradient) or freeze"
+              + " the trainable value");
     }
     VjpContext ctx =
         new VjpContext() {

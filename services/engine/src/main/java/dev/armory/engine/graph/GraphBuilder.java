@@ -256,6 +256,16 @@ public final class GraphBuilder {
     return apply(Identity.OP, Attributes.none(), x);
   }
 
+  /**
+   * {@code x} unchanged, but gradients do not flow back through it (a "detach"; an ONNX Identity
+   * node named {@code StopGradient}).
+   */
+  public Value stopGradient(Value x) {
+    return graph
+        .addNode(StopGradient.OP, prefix() + "StopGradient", List.of(x), Attributes.none(), null)
+        .output(0);
+  }
+
   // ---- comparisons and logic ------------------------------------------------------------------
 
   public Value equal(Value a, Value b) {

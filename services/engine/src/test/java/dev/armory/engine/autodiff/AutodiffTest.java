@@ -94,6 +94,28 @@ class AutodiffTest {
   }
 
   @Test
+  void stopGradientMakesAStraightThroughEstimator() {
+    // floor(x) forward, slope 1 backward; the Floor node is never differentiated.
+    GraphBuilder b = GraphBuilder.create("straight_through");
+    Value x = b.input("x", F64, 3);
+    Value rounded = b.add(x, b.stopGradient(b.sub(b.floor(x), x)));
+    Value loss = b.reduceSum(b.mul(rounded, b.mul(x, x)), false); // floor(x)·x², seen as x·x²
+    b.output(rounded, "rounded");
+    b.output(Autodiff.gradients(b, loss, List.of(x)).get(x), "dx");
+    double[] xs = {0.5, -1.25, 2.75};
+    GraphEval.Result r = GraphEval.run(b.graph(), Feed.of("x", new long[] {3}, xs));
+    double[] dx = new double[3];
+    for (int i = 0; i < 3; i++) {
+      dx[i] = xs[i] * xs[i] + Math.floor(xs[i]) * 2 * xs[i]; // d(r·x²) with dr/dx = 1
+    }
+    assertArrayEquals(new double[] {0, -2, 2}, r.get("rounded"), 0);
+    assertArrayEquals(dx, r.get("dx"), 1e-12);
+    assertTrue(
+        b.graph().nodes().stream().anyMatch(n -> n.name().equals("StopGradient")),
+        "the detach is visible by name (an ONNX Identity)");
+  }
+
+  @Test
   void unusedTrainableGetsZeros() {
     GraphBuilder b = GraphBuilder.create("unused");
     Value x = b.input("x", F64, 2);
