@@ -120,15 +120,20 @@ class AutodiffTest {
     GraphBuilder b = GraphBuilder.create("unused");
     Value x = b.input("x", F64, 2);
     Value unused = b.input("unused", F64, 3);
+    Value unusedScalar = b.input("unused_scalar", F64);
     Value loss = b.reduceSum(b.mul(x, x), false);
-    Map<Value, Value> g = Autodiff.gradients(b, loss, List.of(x, unused));
+    Map<Value, Value> g = Autodiff.gradients(b, loss, List.of(x, unused, unusedScalar));
     b.output(g.get(unused), "d_unused");
+    b.output(g.get(unusedScalar), "d_unused_scalar");
     GraphEval.Result r =
         GraphEval.run(
             b.graph(),
             Feed.of("x", new long[] {2}, 1, 2),
-            Feed.of("unused", new long[] {3}, 5, 6, 7));
+            Feed.of("unused", new long[] {3}, 5, 6, 7),
+            Feed.of("unused_scalar", new long[0], 8));
     assertArrayEquals(new double[3], r.get("d_unused"));
+    assertArrayEquals(new double[1], r.get("d_unused_scalar"));
+    assertArrayEquals(new long[0], r.shapes().get("d_unused_scalar"));
   }
 
   @Test

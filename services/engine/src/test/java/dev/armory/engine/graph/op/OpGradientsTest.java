@@ -4,6 +4,7 @@ import static dev.armory.engine.autodiff.GradCheck.Input.fixed;
 import static dev.armory.engine.autodiff.GradCheck.Input.trainable;
 import static dev.armory.engine.autodiff.GradCheck.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.armory.engine.autodiff.Autodiff;
@@ -14,8 +15,13 @@ import dev.armory.engine.graph.GraphBuilder;
 import dev.armory.engine.graph.TensorData;
 import dev.armory.engine.graph.Value;
 import dev.armory.engine.runtime.GraphEval;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -582,6 +588,73 @@ class OpGradientsTest {
         "Pow (broadcast tensor exponent, negative base)",
         (b, v) -> b.pow(v.get(0), b.constant(TensorData.ofDoubles(s(3), 2.0, 3.0, -2.0))),
         trainable("a", s(2, 3), x));
+  }
+
+  // ---- coverage ---------------------------------------------------------------------------------
+
+  /** Ops with a VJP rule that this class checks; a new rule fails the test below until added. */
+  static final Set<String> CHECKED_OPS =
+      Set.of(
+          "Abs",
+          "Add",
+          "Cast",
+          "Concat",
+          "Div",
+          "Erf",
+          "Exp",
+          "Expand",
+          "Gather",
+          "GatherElements",
+          "Gemm",
+          "Identity",
+          "Log",
+          "LogSoftmax",
+          "MatMul",
+          "Mul",
+          "Neg",
+          "Pow",
+          "Reciprocal",
+          "ReduceMax",
+          "ReduceMean",
+          "ReduceSum",
+          "Relu",
+          "Reshape",
+          "Sigmoid",
+          "Slice",
+          "Softmax",
+          "Softplus",
+          "Split",
+          "Sqrt",
+          "Squeeze",
+          "Sub",
+          "Tanh",
+          "Transpose",
+          "Trilu",
+          "Unsqueeze",
+          "Where");
+
+  @Test
+  void everyOpWithAVjpRuleIsCheckedHere() throws Exception {
+    // The main classes directory (the test classes share the package name).
+    Path dir =
+        Path.of(Op.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .resolve(Op.class.getPackageName().replace('.', '/'));
+    Set<String> differentiable = new TreeSet<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+        String simple = f.getFileName().toString().replace(".class", "");
+        Class<?> c = Class.forName(Op.class.getPackageName() + "." + simple);
+        try {
+          if (c.getField("OP").get(null) instanceof Op op && op.differentiable()) {
+            differentiable.add(simple);
+          }
+        } catch (NoSuchFieldException notAnOp) {
+          // helpers such as Infer
+        }
+      }
+    }
+    assertTrue(differentiable.size() > 30, "found " + differentiable);
+    assertEquals(new TreeSet<>(CHECKED_OPS), differentiable, "add a gradient check for new rules");
   }
 
   // ---- broadcasting undone at run time ----------------------------------------------------------
