@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "dev",
     mixinStandardHelpOptions = true,
     description = "Developer tools: test fixtures and debugging aids.",
-    subcommands = {MakeTinyModelCommand.class})
+    subcommands = {MakeTinyModelCommand.class, DumpGraphCommand.class})
 final class DevCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -4,6 +4,7 @@ import dev.armory.engine.graph.GraphBuilder;
 import dev.armory.engine.graph.GraphException;
 import dev.armory.engine.graph.Node;
 import dev.armory.engine.graph.Value;
+import dev.armory.engine.graph.op.ShapeOf;
 import dev.armory.engine.graph.op.VjpContext;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ public final class Autodiff {
   private final Map<Value, Value> origin = new HashMap<>(); // active value -> a trainable behind it
   private final Set<Value> reachesLoss = new HashSet<>();
   private final Map<Value, List<Value>> pending = new HashMap<>();
+  private final Map<Value, Value> totals = new HashMap<>(); // summed gradients, once collected
 
   private Autodiff(GraphBuilder b) {
     this.b = b;
@@ -30,7 +32,10 @@ public final class Autodiff {
 
   /**
    * Appends d(loss)/d(v) for every v in {@code wrt} and returns them in order. A non-scalar loss is
-   * summed. A trainable value the loss does not depend on gets zeros.
+   * summed. A value in {@code wrt} may be a graph input, an initializer or an intermediate value. A
+   * trainable value the loss does not depend on gets zeros; one the loss depends on only through
+   * non-differentiable ops (ArgMax, comparisons, a cast to integers…) fails with a {@link
+   * GraphException} naming the first such op, rather than silently getting zeros.
    */
   public static Map<Value, Value> gradients(GraphBuilder b, Value loss, List<Value> wrt) {
     return new Autodiff(b).run(loss, wrt);
@@ -55,6 +60,9 @@ public final class Autodiff {
       }
       for (Value v : wrt) {
         Value g = collect(v);
+        if (g == null) {
+          failIfReachedOnlyThroughCut(forward, v, loss);
+        }
         result.put(v, g != null ? g : b.zerosLike(v));
       }
     }
@@ -138,7 +146,8 @@ public final class Autodiff {
               + trainable.name()
               + "'): "
               + n.opType()
-              + " is not differentiable; detach its input or freeze the trainable value");
+              + " is not differentiable; detach its input (GraphBuilder.stopGradient) or freeze"
+              + " the trainable value");
     }
     VjpContext ctx =
         new VjpContext() {
@@ -178,8 +187,16 @@ public final class Autodiff {
     }
   }
 
-  /** The total gradient of {@code v}: the sum of every contribution, or null when none. */
+  /**
+   * The total gradient of {@code v}: the sum of every contribution, or null when none. Every
+   * consumer of {@code v} comes after its producer, so once the walk reaches the producer no more
+   * contributions arrive; the sum is kept so a {@code wrt} value computed by a node still finds it.
+   */
   private Value collect(Value v) {
+    Value done = totals.get(v);
+    if (done != null) {
+      return done;
+    }
     List<Value> parts = pending.remove(v);
     if (parts == null || parts.isEmpty()) {
       return null;
@@ -188,6 +205,60 @@ public final class Autodiff {
     for (int i = 1; i < parts.size(); i++) {
       sum = b.add(sum, parts.get(i));
     }
+    totals.put(v, sum);
     return sum;
+  }
+
+  /**
+   * Fails when the loss depends on {@code trainable}, which got no gradient, through a path that
+   * leaves the differentiable ops (an integer or bool output, or an input a rule gives no
+   * gradient). Shape reads are not such a dependence: they see only the extents.
+   */
+  private void failIfReachedOnlyThroughCut(List<Node> forward, Value trainable, Value loss) {
+    Set<Node> forwardNodes = new HashSet<>(forward);
+    Map<Value, Node> cutOnPath = new HashMap<>(); // reached value -> first cut on its path, or null
+    java.util.ArrayDeque<Value> queue = new java.util.ArrayDeque<>();
+    cutOnPath.put(trainable, null);
+    queue.add(trainable);
+    while (!queue.isEmpty()) {
+      Value v = queue.poll();
+      Node cut = cutOnPath.get(v);
+      if (v.equals(loss)) {
+        if (cut == null) {
+          return; // reached along differentiable ops: a rule returned no gradient on purpose
+        }
+        throw new GraphException(
+            "trainable '"
+                + trainable.name()
+                + "' reaches the loss only through non-differentiable "
+                + cut.opType()
+                + " (node "
+                + cut.name()
+                + "), so its gradient would be zero everywhere: make that path differentiable or"
+                + " stop training '"
+                + trainable.name()
+                + "'");
+      }
+      for (Node n : b.graph().consumers(v)) {
+        if (!forwardNodes.contains(n) || n.op() == ShapeOf.OP) {
+          continue;
+        }
+        for (int i = 0; i < n.inputs().size(); i++) {
+          if (!v.equals(n.input(i))) {
+            continue;
+          }
+          for (Value out : n.outputs()) {
+            boolean flows =
+                n.op().differentiable() && n.op().gradientFlowsTo(n, i) && out.type().isFloating();
+            Node outCut = cut != null ? cut : flows ? null : n;
+            // A differentiable path wins over a cut one (visited at most twice per value).
+            if (!cutOnPath.containsKey(out) || (outCut == null && cutOnPath.get(out) != null)) {
+              cutOnPath.put(out, outCut);
+              queue.add(out);
+            }
+          }
+        }
+      }
+    }
   }
 }

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Node attributes by name. Values are {@code Long}, {@code Float}, {@code String}, {@code long[]},
- * {@code float[]}, {@code String[]} or {@link TensorData}, matching ONNX attribute kinds.
+ * {@code float[]}, {@code String[]} or {@link TensorData}, matching ONNX attribute kinds ({@code
+ * Integer}, {@code int[]}, {@code Double} and {@code double[]} are converted on the way in).
  */
 public final class Attributes {
   private static final Attributes EMPTY = new Attributes(Map.of());
@@ -48,6 +49,13 @@ public final class Attributes {
     if (v instanceof Double d) {
       return d.floatValue();
     }
+    if (v instanceof double[] a) {
+      float[] f = new float[a.length];
+      for (int i = 0; i < a.length; i++) {
+        f[i] = (float) a[i];
+      }
+      return f;
+    }
     if (v instanceof int[] a) {
       long[] l = new long[a.length];
       for (int i = 0; i < a.length; i++) {
@@ -78,28 +86,44 @@ public final class Attributes {
 
   public long getInt(String name, long dflt) {
     Object v = values.get(name);
-    return v == null ? dflt : (Long) v;
+    return v == null ? dflt : typed(name, v, Long.class, "an int");
   }
 
   public float getFloat(String name, float dflt) {
     Object v = values.get(name);
-    return v == null ? dflt : (Float) v;
+    return v == null ? dflt : typed(name, v, Float.class, "a float");
   }
 
   public String getString(String name, String dflt) {
     Object v = values.get(name);
-    return v == null ? dflt : (String) v;
+    return v == null ? dflt : typed(name, v, String.class, "a string");
   }
 
   /** The ints attribute, or null when absent. */
   public long[] getInts(String name) {
     Object v = values.get(name);
-    return v == null ? null : ((long[]) v).clone();
+    return v == null ? null : typed(name, v, long[].class, "ints").clone();
   }
 
   /** The tensor attribute, or null when absent. */
   public TensorData getTensor(String name) {
-    return (TensorData) values.get(name);
+    Object v = values.get(name);
+    return v == null ? null : typed(name, v, TensorData.class, "a tensor");
+  }
+
+  private static <T> T typed(String name, Object v, Class<T> type, String what) {
+    if (!type.isInstance(v)) {
+      throw new IllegalArgumentException(
+          "attribute '"
+              + name
+              + "' should be "
+              + what
+              + " but holds "
+              + v.getClass().getSimpleName()
+              + " "
+              + v);
+    }
+    return type.cast(v);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.armory.engine.graph;
 
 import dev.armory.engine.graph.op.*;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -16,7 +17,14 @@ import java.util.Map;
 public final class GraphBuilder {
   private final Graph graph;
   private final Deque<String> scopes = new ArrayDeque<>();
-  private final Map<String, Value> constants = new HashMap<>();
+  private final Map<ConstantKey, Value> constants = new HashMap<>();
+
+  /** Identity of a small constant: its type, shape and exact bytes. */
+  private record ConstantKey(ElementType type, List<Long> shape, ByteBuffer bytes) {
+    static ConstantKey of(TensorData d) {
+      return new ConstantKey(d.type(), Arrays.stream(d.shape()).boxed().toList(), d.bytes());
+    }
+  }
 
   public GraphBuilder(Graph graph) {
     this.graph = graph;
@@ -81,14 +89,17 @@ public final class GraphBuilder {
     return graph.addInitializer(name, data);
   }
 
-  /** A small constant, shared by every use of the same value. */
+  /**
+   * A small constant, shared by every use of the same value (same type, shape and bytes: int64
+   * values that differ beyond double precision stay distinct). Constants over 64 elements are never
+   * shared.
+   */
   public Value constant(TensorData data) {
-    String key = data.type() + Arrays.toString(data.shape()) + Arrays.toString(data.toDoubles());
     if (data.elementCount() > 64) {
       return graph.addInitializer(prefix() + "const", data);
     }
     return constants.computeIfAbsent(
-        key, k -> graph.addInitializer("const_" + constants.size(), data));
+        ConstantKey.of(data), k -> graph.addInitializer("const_" + constants.size(), data));
   }
 
   /** A scalar constant of a type. */
@@ -112,8 +123,22 @@ public final class GraphBuilder {
     return v;
   }
 
-  /** Marks {@code v} as a graph output named {@code name} (through an Identity when renamed). */
+  /**
+   * Marks {@code v} as a graph output named {@code name} (through an Identity when renamed). Fails
+   * when another value already has that name: the output would otherwise be renamed silently and
+   * callers looking it up by name would not find it.
+   */
   public Value output(Value v, String name) {
+    if (!v.name().equals(name) && graph.hasValue(name)) {
+      throw new GraphException(
+          "cannot name an output '"
+              + name
+              + "' in graph '"
+              + graph.name()
+              + "': value "
+              + graph.value(name)
+              + " already has that name; pick another output name");
+    }
     Value out =
         v.name().equals(name)
             ? v
@@ -238,6 +263,16 @@ public final class GraphBuilder {
 
   public Value identity(Value x) {
     return apply(Identity.OP, Attributes.none(), x);
+  }
+
+  /**
+   * {@code x} unchanged, but gradients do not flow back through it (a "detach"; an ONNX Identity
+   * node named {@code StopGradient}).
+   */
+  public Value stopGradient(Value x) {
+    return graph
+        .addNode(StopGradient.OP, prefix() + "StopGradient", List.of(x), Attributes.none(), null)
+        .output(0);
   }
 
   // ---- comparisons and logic ------------------------------------------------------------------
@@ -429,6 +464,11 @@ public final class GraphBuilder {
 
   public List<Value> split(Value x, int axis, long... sizes) {
     return applyMulti(Split.OP, Attributes.of("axis", (long) axis), x, ints(sizes));
+  }
+
+  /** Splits into parts whose sizes are a 1-D int64 value computed at run time (static length). */
+  public List<Value> split(Value x, int axis, Value sizes) {
+    return applyMulti(Split.OP, Attributes.of("axis", (long) axis), x, sizes);
   }
 
   /** x[starts:ends] along {@code axes} with step 1. */

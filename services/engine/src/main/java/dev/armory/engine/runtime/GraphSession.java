@@ -14,11 +14,12 @@ import dev.armory.engine.graph.Value;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * An ONNX Runtime session over a graph. Built in memory, large initializers are handed to ONNX
@@ -174,17 +175,34 @@ public final class GraphSession implements AutoCloseable {
     }
   }
 
+  /**
+   * The failure of a run, naming the graph, the inputs' types and shapes, and inputs not given
+   * (ONNX Runtime reports a missing input only from inside the first kernel that reads it).
+   */
   private RuntimeFailure failure(Map<String, ? extends OnnxTensorLike> inputs, OrtException e) {
-    Map<String, String> shapes = new HashMap<>();
-    inputs.forEach((k, v) -> shapes.put(k, java.util.Arrays.toString(v.getInfo().getShape())));
+    Set<String> missing = new TreeSet<>(session.getInputNames());
+    missing.removeAll(inputs.keySet());
     return new RuntimeFailure(
         "ONNX Runtime failed running graph '"
             + name
             + "' with inputs "
-            + shapes
+            + describe(inputs)
+            + (missing.isEmpty() ? "" : " (inputs not given: " + missing + ")")
             + ": "
             + e.getMessage(),
         e);
+  }
+
+  /** Inputs as {@code {name=type[shape], …}} in name order, for error messages. */
+  static String describe(Map<String, ? extends OnnxTensorLike> inputs) {
+    Map<String, String> d = new TreeMap<>();
+    inputs.forEach(
+        (k, v) ->
+            d.put(
+                k,
+                v.getInfo().type.name().toLowerCase(java.util.Locale.ROOT)
+                    + java.util.Arrays.toString(v.getInfo().getShape())));
+    return d.toString();
   }
 
   private void checkOpen() {

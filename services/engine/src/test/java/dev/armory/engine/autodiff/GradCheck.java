@@ -2,6 +2,7 @@ package dev.armory.engine.autodiff;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
+import dev.armory.engine.graph.Dim;
 import dev.armory.engine.graph.ElementType;
 import dev.armory.engine.graph.Graph;
 import dev.armory.engine.graph.GraphBuilder;
@@ -12,6 +13,7 @@ import dev.armory.engine.runtime.GraphSession;
 import dev.armory.engine.runtime.SessionConfig;
 import dev.armory.engine.runtime.Tensors;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,14 +27,47 @@ import java.util.function.BiFunction;
  * element matters.
  */
 public final class GradCheck {
-  /** One graph input: name, shape, values, and whether gradients are taken with respect to it. */
-  public record Input(String name, long[] shape, double[] values, boolean trainable) {
+  /**
+   * One graph input: name, run-time shape, values, whether gradients are taken with respect to it,
+   * and the shape the graph declares (null: the run-time shape; symbolic dims exercise the paths
+   * that resolve shapes at run time).
+   */
+  public record Input(
+      String name, long[] shape, double[] values, boolean trainable, Shape declared) {
+    public Input(String name, long[] shape, double[] values, boolean trainable) {
+      this(name, shape, values, trainable, null);
+    }
+
     public static Input trainable(String name, long[] shape, double[] values) {
       return new Input(name, shape, values, true);
     }
 
     public static Input fixed(String name, long[] shape, double[] values) {
       return new Input(name, shape, values, false);
+    }
+
+    /**
+     * The same input declared with {@code dims} in the graph: {@code Long}/{@code Integer} sizes or
+     * {@code String} symbols (for example {@code declaring("n", 3)}).
+     */
+    public Input declaring(Object... dims) {
+      if (dims.length != shape.length) {
+        throw new IllegalArgumentException(
+            name
+                + ": declared rank "
+                + dims.length
+                + " differs from run-time rank "
+                + shape.length);
+      }
+      Dim[] d = new Dim[dims.length];
+      for (int i = 0; i < dims.length; i++) {
+        d[i] = dims[i] instanceof String s ? Dim.symbol(s) : Dim.of(((Number) dims[i]).longValue());
+      }
+      return new Input(name, shape, values, trainable, Shape.of(d));
+    }
+
+    Shape graphShape() {
+      return declared != null ? declared : Shape.of(shape);
     }
   }
 
@@ -67,30 +102,45 @@ public final class GradCheck {
     List<Value> values = new ArrayList<>();
     List<Value> wrt = new ArrayList<>();
     for (Input in : inputs) {
-      Value v = b.input(in.name(), type, Shape.of(in.shape()));
+      Value v = b.input(in.name(), type, in.graphShape());
       values.add(v);
       if (in.trainable()) {
         wrt.add(v);
       }
     }
     Value out = f.apply(b, values);
-    if (!out.shape().isStatic()) {
-      throw new IllegalArgumentException("gradcheck needs a static output shape, got " + out);
+    Value weights;
+    Input contraction = null;
+    if (out.shape().isStatic()) {
+      double[] w = uniform(12345, Math.toIntExact(out.shape().elementCount()), -1, 1);
+      weights =
+          b.initializer(
+              "contraction",
+              type == ElementType.DOUBLE
+                  ? TensorData.ofDoubles(out.shape().sizes(), w)
+                  : TensorData.ofFloats(out.shape().sizes(), toFloats(w)));
+    } else {
+      // The output's size is known only at run time: measure it with a forward-only graph, then
+      // feed the weights as an input declared with the output's symbolic shape.
+      long[] outShape = runtimeShape(type, f, inputs);
+      int n = 1;
+      for (long d : outShape) {
+        n = Math.multiplyExact(n, (int) d);
+      }
+      contraction =
+          new Input("contraction", outShape, uniform(12345, n, -1, 1), false, out.shape());
+      weights = b.input(contraction.name(), type, out.shape());
     }
-    int n = Math.toIntExact(out.shape().elementCount());
-    double[] w = uniform(12345, n, -1, 1);
-    Value weights =
-        b.initializer(
-            "contraction",
-            type == ElementType.DOUBLE
-                ? TensorData.ofDoubles(out.shape().sizes(), w)
-                : TensorData.ofFloats(out.shape().sizes(), toFloats(w)));
     Value loss = b.reduceSum(b.mul(out, weights), false);
     b.output(loss, "loss");
     Map<Value, Value> grads = Autodiff.gradients(b, loss, wrt);
     Map<String, String> gradNames = new LinkedHashMap<>();
     for (Value v : wrt) {
       gradNames.put(v.name(), b.output(grads.get(v), "grad_" + v.name()).name());
+    }
+    if (contraction != null) {
+      inputs = Arrays.copyOf(inputs, inputs.length + 1);
+      inputs[inputs.length - 1] = contraction;
     }
     Map<String, Double> errors = new LinkedHashMap<>();
     try (GraphSession s = GraphSession.create(b.graph(), SessionConfig.defaults().withThreads(1))) {
@@ -127,6 +177,34 @@ public final class GradCheck {
     return new Report(errors, b.graph());
   }
 
+  /** The run-time shape of {@code f}'s output at the inputs' values. */
+  private static long[] runtimeShape(
+      ElementType type, BiFunction<GraphBuilder, List<Value>, Value> f, Input[] inputs) {
+    GraphBuilder b = GraphBuilder.create("gradcheck_forward");
+    List<Value> values = new ArrayList<>();
+    for (Input in : inputs) {
+      values.add(b.input(in.name(), type, in.graphShape()));
+    }
+    b.output(f.apply(b, values), "out");
+    Map<String, OnnxTensor> feeds = new HashMap<>();
+    try (GraphSession s = GraphSession.create(b.graph(), SessionConfig.defaults().withThreads(1))) {
+      for (Input in : inputs) {
+        feeds.put(in.name(), feed(type, in.values(), in.shape()));
+      }
+      try (OrtSession.Result r = s.run(feeds)) {
+        return Tensors.shape(r.get("out").get());
+      }
+    } finally {
+      feeds.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private static OnnxTensor feed(ElementType type, double[] v, long[] shape) {
+    return type == ElementType.DOUBLE
+        ? Tensors.doubles(v, shape)
+        : Tensors.floats(toFloats(v), shape);
+  }
+
   private static Map<String, double[]> run(
       GraphSession s,
       ElementType type,
@@ -136,12 +214,7 @@ public final class GradCheck {
     Map<String, OnnxTensor> feeds = new HashMap<>();
     try {
       for (Input in : inputs) {
-        double[] v = point.get(in.name());
-        feeds.put(
-            in.name(),
-            type == ElementType.DOUBLE
-                ? Tensors.doubles(v, in.shape())
-                : Tensors.floats(toFloats(v), in.shape()));
+        feeds.put(in.name(), feed(type, point.get(in.name()), in.shape()));
       }
       Map<String, double[]> out = new HashMap<>();
       try (OrtSession.Result r = s.run(feeds, new java.util.HashSet<>(outputs))) {

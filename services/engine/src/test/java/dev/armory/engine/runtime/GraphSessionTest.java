@@ -111,6 +111,23 @@ class GraphSessionTest {
   }
 
   @Test
+  void runFailureNamesInputTypesAndInputsNotGiven() {
+    GraphBuilder b = GraphBuilder.create("pair");
+    Value x = b.input("x", ElementType.DOUBLE, 2);
+    Value y = b.input("y", ElementType.DOUBLE, 2);
+    b.output(b.add(x, y), "sum");
+    try (GraphSession s = GraphSession.create(b.graph(), SessionConfig.defaults());
+        OnnxTensor xt = Tensors.doubles(new double[] {1, 2}, 2);
+        OnnxTensor yf = Tensors.floats(new float[] {1, 2}, 2)) {
+      RuntimeFailure missing = assertThrows(RuntimeFailure.class, () -> s.run(Map.of("x", xt)));
+      assertTrue(missing.getMessage().contains("inputs not given: [y]"), missing.getMessage());
+      RuntimeFailure type =
+          assertThrows(RuntimeFailure.class, () -> s.run(Map.of("x", xt, "y", yf)));
+      assertTrue(type.getMessage().contains("{x=double[2], y=float[2]}"), type.getMessage());
+    }
+  }
+
+  @Test
   void closedSessionRefusesUse() {
     GraphSession s = GraphSession.create(linear().graph(), SessionConfig.defaults());
     s.close();

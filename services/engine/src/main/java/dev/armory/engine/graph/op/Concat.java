@@ -10,7 +10,10 @@ import dev.armory.engine.graph.ValueType;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Joins tensors along {@code axis}. VJP: split the gradient back into the input sizes. */
+/**
+ * Joins tensors along {@code axis}. VJP: split the gradient back into the input sizes (read from
+ * the inputs' shapes at run time where they are symbolic).
+ */
 public final class Concat implements Op {
   public static final Concat OP = new Concat();
 
@@ -27,7 +30,10 @@ public final class Concat implements Op {
       throw new IllegalArgumentException("Concat needs at least one input");
     }
     Value first = inputs.get(0);
-    int axis = Infer.axisAttr(at, "axis", Long.MIN_VALUE / 2, first.rank());
+    if (!at.has("axis")) {
+      throw new IllegalArgumentException("Concat needs an 'axis' attribute");
+    }
+    int axis = Infer.axisAttr(at, "axis", 0, first.rank());
     Dim[] out = first.shape().dims().toArray(new Dim[0]);
     long total = 0;
     boolean known = true;
@@ -63,18 +69,31 @@ public final class Concat implements Op {
     GraphBuilder b = ctx.builder();
     Value g = dOut.get(0);
     int axis = Infer.axisAttr(node.attributes(), "axis", 0, g.rank());
-    long[] sizes = new long[node.inputs().size()];
-    for (int i = 0; i < sizes.length; i++) {
+    int n = node.inputs().size();
+    long[] sizes = new long[n];
+    boolean allKnown = true;
+    for (int i = 0; i < n; i++) {
       Dim d = node.input(i).shape().dim(axis);
-      if (!d.isKnown()) {
-        throw new UnsupportedOperationException(
-            "Concat gradient needs static sizes along axis " + axis + ", got " + node.input(i));
-      }
-      sizes[i] = d.value();
+      allKnown &= d.isKnown();
+      sizes[i] = d.isKnown() ? d.value() : -1;
     }
-    List<Value> parts = b.split(g, axis, sizes);
+    List<Value> parts;
+    if (allKnown) {
+      parts = b.split(g, axis, sizes);
+    } else {
+      Value[] runTimeSizes = new Value[n];
+      for (int i = 0; i < n; i++) {
+        runTimeSizes[i] =
+            sizes[i] >= 0 ? b.ints(sizes[i]) : b.gather(b.shape(node.input(i)), b.ints(axis), 0);
+      }
+      parts = new ArrayList<>(b.split(g, axis, b.concat(0, runTimeSizes)));
+      for (int i = 0; i < n; i++) {
+        // Restore the input's symbolic shape so the walk sees no broadcast to undo.
+        parts.set(i, b.reshapeLike(parts.get(i), node.input(i)));
+      }
+    }
     List<Value> out = new ArrayList<>();
-    for (int i = 0; i < sizes.length; i++) {
+    for (int i = 0; i < n; i++) {
       out.add(ctx.needsGradient(node.input(i)) ? parts.get(i) : null);
     }
     return out;

@@ -49,9 +49,27 @@ abstract class ReduceOp implements Op {
     return Infer.one(x.type(), Infer.reduced(x.shape(), ax, keepDims));
   }
 
-  /** The reduced axes of a node, normalised and sorted. */
+  /** True when the node's axes are computed at run time (not a constant). */
+  static boolean hasComputedAxes(Node node) {
+    Value axes = node.input(1);
+    return axes != null && axes.constant() == null;
+  }
+
+  /**
+   * The reduced axes of a node, normalised and sorted; fails, naming the node, when they are
+   * computed at run time (a rule needing them must handle that case itself).
+   */
   static int[] reducedAxes(Node node) {
     Value x = node.input(0);
+    if (hasComputedAxes(node)) {
+      throw new UnsupportedOperationException(
+          node.opType()
+              + " node "
+              + node.name()
+              + " reduces over axes computed at run time ("
+              + node.input(1)
+              + "); its gradient needs constant axes");
+    }
     long[] axes = node.input(1) == null ? null : Infer.constantInts(node.input(1));
     return Infer.axes(axes, x.rank());
   }
@@ -76,7 +94,11 @@ abstract class ReduceOp implements Op {
         : java.util.Arrays.asList(dx);
   }
 
+  /** True when the node provably reduces nothing (no or empty constant axes, noop flag set). */
   static boolean isNoop(Node node) {
+    if (hasComputedAxes(node)) {
+      return false; // the axes may turn out empty only at run time
+    }
     long[] axes = node.input(1) == null ? null : Infer.constantInts(node.input(1));
     return (axes == null || axes.length == 0)
         && node.attributes().getInt("noop_with_empty_axes", 0) != 0;

@@ -26,6 +26,11 @@ public final class ReduceSum extends ReduceOp {
       return grads(node, g);
     }
     Value x = node.input(0);
+    if (hasComputedAxes(node)) {
+      // Computed axes imply keepdims=1, so broadcasting g back to x needs no axis list (and is a
+      // copy when the axes turn out empty at run time).
+      return grads(node, b.reshapeLike(b.expand(g, b.shape(x)), x));
+    }
     return grads(node, b.expand(keepDims(b, node, g), b.shape(x)));
   }
 }

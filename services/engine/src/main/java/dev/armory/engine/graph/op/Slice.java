@@ -154,8 +154,14 @@ public final class Slice implements Op {
       before.addAll(after);
       pads = b.concat(0, before.toArray(new Value[0]));
     }
+    Value padded = b.pad(dOut.get(0), pads);
+    if (!allStatic) {
+      // Pads computed at run time leave the extents unknown to inference; restore x's symbolic
+      // shape so the walk does not add a run-time broadcast check for a gradient of x's shape.
+      padded = b.reshapeLike(padded, x);
+    }
     List<Value> grads = new ArrayList<>();
-    grads.add(b.pad(dOut.get(0), pads));
+    grads.add(padded);
     for (int i = 1; i < node.inputs().size(); i++) {
       grads.add(null);
     }

@@ -11,8 +11,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Splits along {@code axis} into parts of the sizes given by the constant second input. VJP:
- * concatenate the parts' gradients, zeros for parts no gradient reached.
+ * Splits along {@code axis} into parts of the sizes given by the second input (constant, or a 1-D
+ * int64 value of static length computed at run time, in which case the parts' extents along the
+ * axis are unknown). VJP: concatenate the parts' gradients, zeros for parts no gradient reached.
  */
 public final class Split implements Op {
   public static final Split OP = new Split();
@@ -29,7 +30,19 @@ public final class Split implements Op {
     Infer.requireCount(inputs, 2, 2, "Split");
     Value x = inputs.get(0);
     int axis = Infer.axisAttr(at, "axis", 0, x.rank());
-    long[] sizes = Infer.requireConstantInts(inputs.get(1), "Split", "split sizes");
+    Value split = Infer.input(inputs, 1, "Split");
+    if (split.constant() == null) {
+      if (split.rank() != 1 || !split.shape().dim(0).isKnown()) {
+        throw new IllegalArgumentException(
+            "Split needs constant sizes or a 1-D sizes value of static length, got " + split);
+      }
+      List<ValueType> out = new ArrayList<>();
+      for (long i = 0; i < split.shape().dim(0).value(); i++) {
+        out.add(ValueType.of(x.type(), x.shape().with(axis, Dim.unknown())));
+      }
+      return out;
+    }
+    long[] sizes = split.constant().toLongs();
     Dim d = x.shape().dim(axis);
     long sum = Arrays.stream(sizes).sum();
     if (d.isKnown() && d.value() != sum) {
