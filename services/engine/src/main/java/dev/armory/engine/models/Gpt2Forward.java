@@ -5,6 +5,7 @@ import dev.armory.engine.graph.Value;
 import dev.armory.engine.hf.Gpt2Config;
 import dev.armory.engine.nn.Activations;
 import dev.armory.engine.nn.Attention;
+import dev.armory.engine.nn.Linear;
 import dev.armory.engine.nn.Norms;
 import java.util.List;
 
@@ -51,7 +52,7 @@ final class Gpt2Forward {
             ? params.get(b, "transformer.wte.weight")
             : params.get(b, "lm_head.weight");
     try (var s = b.scope("lm_head")) {
-      return b.matmul(h, b.transpose(head, 1, 0));
+      return Linear.xWt(b, h, head, null); // [B,T,V]
     }
   }
 

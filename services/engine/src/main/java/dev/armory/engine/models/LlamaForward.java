@@ -7,6 +7,7 @@ import dev.armory.engine.hf.LlamaConfig;
 import dev.armory.engine.hf.RopeScaling;
 import dev.armory.engine.nn.Activations;
 import dev.armory.engine.nn.Attention;
+import dev.armory.engine.nn.Linear;
 import dev.armory.engine.nn.Norms;
 import dev.armory.engine.nn.RotaryTables;
 import java.util.HashMap;
@@ -61,7 +62,7 @@ final class LlamaForward {
             ? params.get(b, "model.embed_tokens.weight")
             : params.get(b, "lm_head.weight");
     try (var s = b.scope("lm_head")) {
-      return b.matmul(h, b.transpose(head, 1, 0)); // [B,T,V]
+      return Linear.xWt(b, h, head, null); // [B,T,V]
     }
   }
 

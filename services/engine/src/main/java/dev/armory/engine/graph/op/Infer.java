@@ -123,11 +123,23 @@ final class Infer {
       return d;
     }
     dev.armory.engine.graph.Node p = shapeInput.producer();
-    if (p != null
-        && p.op() == ShapeOf.OP
-        && !p.attributes().has("start")
-        && !p.attributes().has("end")) {
-      return p.input(0).shape().dims().toArray(new Dim[0]);
+    if (p != null && p.op() == ShapeOf.OP) {
+      // Shape(x)[start:end] keeps x's symbolic dims.
+      Shape of = p.input(0).shape();
+      int r = of.rank();
+      long start = p.attributes().getInt("start", 0);
+      long end = p.attributes().getInt("end", r);
+      int from = (int) Math.max(0, Math.min(r, start < 0 ? start + r : start));
+      int to = (int) Math.max(from, Math.min(r, end < 0 ? end + r : end));
+      return of.sub(from, to).dims().toArray(new Dim[0]);
+    }
+    if (p != null && p.op() == Concat.OP && shapeInput.rank() == 1) {
+      // A shape assembled from pieces, e.g. Concat(Shape(x)[:-1], [N]).
+      java.util.List<Dim> dims = new java.util.ArrayList<>();
+      for (Value part : p.inputs()) {
+        dims.addAll(java.util.Arrays.asList(shapeValue(part, op)));
+      }
+      return dims.toArray(new Dim[0]);
     }
     if (shapeInput.rank() != 1 || !shapeInput.shape().dim(0).isKnown()) {
       throw new IllegalArgumentException(
