@@ -1,8 +1,10 @@
 package dev.armory.engine.data;
 
+import dev.armory.engine.tokenizer.HfTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** Builds {@link Batch}es: right-pads rows to the longest one and computes aligned labels. */
 public final class Collator {
@@ -14,6 +16,21 @@ public final class Collator {
       throw new IllegalArgumentException("pad id must be a token id (>= 0), got " + padId);
     }
     this.padId = padId;
+  }
+
+  /** A collator padding with the tokenizer's pad token, else its EOS token. */
+  public static Collator forTokenizer(HfTokenizer tokenizer) {
+    OptionalInt pad = tokenizer.padId();
+    if (pad.isEmpty()) {
+      pad = tokenizer.eosId();
+    }
+    if (pad.isEmpty()) {
+      throw new IllegalArgumentException(
+          tokenizer.directory()
+              + ": the tokenizer has neither a pad_token nor an eos_token, so batches cannot be"
+              + " padded; set pad_token in tokenizer_config.json");
+    }
+    return new Collator(pad.getAsInt());
   }
 
   public int padId() {

@@ -8,7 +8,8 @@ import java.util.Objects;
  * tokens are scored.
  *
  * @param line the dataset line the pair came from
- * @param promptIds prompt tokens, BOS (if any) first
+ * @param promptIds prompt tokens, BOS (if any) first; may be empty (then the first completion token
+ *     is not scored, as nothing predicts it)
  * @param chosenIds chosen completion tokens (with EOS or the template's end of turn)
  * @param rejectedIds rejected completion tokens
  * @param truncated true when a completion was cut to the maximum sequence length
@@ -19,9 +20,9 @@ public record PreferenceExample(
     Objects.requireNonNull(promptIds, "promptIds");
     Objects.requireNonNull(chosenIds, "chosenIds");
     Objects.requireNonNull(rejectedIds, "rejectedIds");
-    if (promptIds.length == 0 || chosenIds.length == 0 || rejectedIds.length == 0) {
+    if (chosenIds.length == 0 || rejectedIds.length == 0) {
       throw new IllegalArgumentException(
-          "line " + line + ": prompt, chosen and rejected each need at least one token");
+          "line " + line + ": chosen and rejected each need at least one token");
     }
   }
 
