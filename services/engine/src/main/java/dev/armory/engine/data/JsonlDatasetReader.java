@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,18 +58,11 @@ public final class JsonlDatasetReader {
     List<BadLine> badLines = new ArrayList<>();
     DatasetLine first = null;
     int lineNumber = 0;
-    try (InputStream digesting =
-        new DigestInputStream(new BufferedInputStream(in, 1 << 16), sha256)) {
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
-      boolean more = true;
-      while (more) {
-        more = readLine(digesting, buffer);
-        if (!more && buffer.size() == 0) {
-          break;
-        }
+    try (InputStream digesting = new DigestInputStream(in, sha256)) {
+      LineSplitter lines = new LineSplitter(digesting);
+      byte[] bytes;
+      while ((bytes = lines.next()) != null) {
         lineNumber++;
-        byte[] bytes = buffer.toByteArray();
-        buffer.reset();
         DatasetLine parsed;
         try {
           parsed = parseLine(bytes, lineNumber, options);
@@ -121,16 +113,46 @@ public final class JsonlDatasetReader {
         source, records, badLines, HexFormat.of().formatHex(sha256.digest()), lineNumber);
   }
 
-  /** Reads bytes up to and excluding '\n' into {@code buffer}; false at end of stream. */
-  private static boolean readLine(InputStream in, ByteArrayOutputStream buffer) throws IOException {
-    int b;
-    while ((b = in.read()) != -1) {
-      if (b == '\n') {
-        return true;
-      }
-      buffer.write(b);
+  /** Splits a stream at '\n' into byte lines, reading it in large chunks. */
+  private static final class LineSplitter {
+    private final InputStream in;
+    private final byte[] chunk = new byte[1 << 16];
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
+    private int position;
+    private int limit;
+    private boolean ended;
+
+    LineSplitter(InputStream in) {
+      this.in = in;
     }
-    return false;
+
+    /** The next line without its '\n', or null at the end (a final line needs no '\n'). */
+    byte[] next() throws IOException {
+      line.reset();
+      while (true) {
+        if (position == limit) {
+          if (ended) {
+            return null;
+          }
+          limit = in.read(chunk);
+          position = 0;
+          if (limit <= 0) {
+            limit = 0;
+            ended = true;
+            return line.size() > 0 ? line.toByteArray() : null;
+          }
+        }
+        int start = position;
+        while (position < limit && chunk[position] != '\n') {
+          position++;
+        }
+        line.write(chunk, start, position - start);
+        if (position < limit) {
+          position++; // the '\n'
+          return line.toByteArray();
+        }
+      }
+    }
   }
 
   private static DatasetLine parseLine(byte[] bytes, int lineNumber, ReadOptions options)

@@ -319,4 +319,41 @@ class JsonlDatasetReaderTest {
     assertEquals(DataFormat.CHAT, again.format());
     assertEquals(record, again.record());
   }
+
+  @Test
+  void normalisedWriterRoundTripsEveryFormat() throws IOException {
+    Path file =
+        write(
+            "mixed.jsonl",
+            "{\"instruction\": \"i\", \"output\": \"o\"}",
+            "{\"conversations\": [{\"from\": \"human\", \"value\": \"Q\"}, {\"from\": \"gpt\","
+                + " \"value\": \"A\"}]}",
+            "{\"prompt\": \"p\", \"completion\": \"c\"}",
+            "{\"text\": \"line one\\nline two \\u00e9\"}");
+    Dataset data =
+        JsonlDatasetReader.read(file, ReadOptions.defaults().withAllowMixedFormats(true));
+    Path out = dir.resolve("out/normalised.jsonl");
+    JsonlDatasetWriter.write(out, data.records());
+    Dataset again =
+        JsonlDatasetReader.read(out, ReadOptions.defaults().withAllowMixedFormats(true));
+    assertEquals(
+        data.records().stream().map(DatasetLine::record).toList(),
+        again.records().stream().map(DatasetLine::record).toList());
+    assertEquals(4, Files.readAllLines(out).size());
+  }
+
+  @Test
+  void longFilesSplitIntoLinesAcrossReadChunks() throws IOException {
+    StringBuilder text = new StringBuilder();
+    String big = "x".repeat(100_000);
+    for (int i = 0; i < 300; i++) {
+      text.append("{\"text\": \"").append(i % 7 == 0 ? big : "story " + i).append("\"}\n");
+    }
+    Path file = dir.resolve("long.jsonl");
+    Files.writeString(file, text.toString().stripTrailing());
+    Dataset data = read(file);
+    assertEquals(300, data.records().size());
+    assertEquals(new DataRecord.Text(big), data.records().get(294).record());
+    assertEquals(new DataRecord.Text("story 299"), data.records().get(299).record());
+  }
 }
