@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 
-/** Builds {@link Batch}es: right-pads rows to the longest one and computes aligned labels. */
+/** Builds {@link TokenBatch}es: right-pads rows to the longest one and computes aligned labels. */
 public final class Collator {
   private final int padId;
 
@@ -38,7 +38,7 @@ public final class Collator {
   }
 
   /** A batch of unpacked examples, one per row. */
-  public Batch collateExamples(List<TokenizedExample> examples) {
+  public TokenBatch collateExamples(List<TokenizedExample> examples) {
     List<TrainingRow> rows = new ArrayList<>(examples.size());
     for (TokenizedExample example : examples) {
       rows.add(TrainingRow.of(example));
@@ -47,7 +47,7 @@ public final class Collator {
   }
 
   /** A batch of rows (single examples or packed), padded to the longest row. */
-  public Batch collate(List<TrainingRow> rows) {
+  public TokenBatch collate(List<TrainingRow> rows) {
     if (rows.isEmpty()) {
       throw new IllegalArgumentException("cannot collate an empty micro-batch");
     }
@@ -65,7 +65,7 @@ public final class Collator {
     long[] labels = new long[b * seqLen];
     long[] segmentIds = new long[b * seqLen];
     Arrays.fill(inputIds, padId);
-    Arrays.fill(labels, Batch.IGNORE_INDEX);
+    Arrays.fill(labels, TokenBatch.IGNORE_INDEX);
     long real = 0;
     long trained = 0;
     for (int r = 0; r < b; r++) {
@@ -85,7 +85,7 @@ public final class Collator {
       }
       real += n;
     }
-    return new Batch(
+    return new TokenBatch(
         b, seqLen, inputIds, attentionMask, positionIds, labels, segmentIds, real, trained);
   }
 
@@ -93,7 +93,7 @@ public final class Collator {
    * A DPO batch of {@code 2 × pairs} rows: the chosen sequences of every pair, then the rejected
    * ones in the same order, padded to the longest of all; labels only on completion tokens.
    */
-  public Batch collatePreferences(List<PreferenceExample> pairs) {
+  public TokenBatch collatePreferences(List<PreferenceExample> pairs) {
     List<TrainingRow> rows = new ArrayList<>(2 * pairs.size());
     for (PreferenceExample pair : pairs) {
       rows.add(TrainingRow.of(pair.chosen()));

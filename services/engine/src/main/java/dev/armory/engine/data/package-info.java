@@ -7,14 +7,13 @@
  * {@link dev.armory.engine.data.DataRecord} (formats in {@link dev.armory.engine.data.DataFormat};
  * {@code RecordParser} and {@code ConversationRules} validate a line). {@link
  * dev.armory.engine.data.Duplicates} and {@link dev.armory.engine.data.EvalSplit} work on records
- * by normalised content hash; {@link dev.armory.engine.data.Shuffle} orders them per epoch. {@link
- * dev.armory.engine.data.ExampleEncoder} tokenises records into {@link
- * dev.armory.engine.data.TokenizedExample}s (chat templates through {@code ChatRendering}, Alpaca
- * without a template through {@link dev.armory.engine.data.AlpacaPrompt}) or {@link
+ * by normalised content hash; {@link dev.armory.engine.data.ExampleEncoder} tokenises records into
+ * {@link dev.armory.engine.data.TokenizedExample}s (chat templates through {@code ChatRendering},
+ * Alpaca without a template through {@link dev.armory.engine.data.AlpacaPrompt}) or {@link
  * dev.armory.engine.data.PreferenceExample}s; {@link dev.armory.engine.data.Packer} packs short
  * examples into {@link dev.armory.engine.data.TrainingRow}s; {@link
- * dev.armory.engine.data.Collator} pads rows into a {@link dev.armory.engine.data.Batch}, whose
- * Javadoc states the contract with the training graph (label alignment, segment-aware attention).
- * {@link dev.armory.engine.data.DemoDatasets} holds the bundled demo data.
+ * dev.armory.engine.data.Collator} pads rows into a {@link dev.armory.engine.data.TokenBatch},
+ * whose Javadoc states the contract with the training graph (label alignment, segment-aware
+ * attention). {@link dev.armory.engine.data.DemoDatasets} holds the bundled demo data.
  */
 package dev.armory.engine.data;

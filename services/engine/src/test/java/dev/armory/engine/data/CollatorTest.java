@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CollatorTest {
-  private static final long X = Batch.IGNORE_INDEX;
+  private static final long X = TokenBatch.IGNORE_INDEX;
 
   private static TokenizedExample example(int line, int[] ids, int firstTrainable) {
     boolean[] trainable = new boolean[ids.length];
@@ -21,7 +21,7 @@ class CollatorTest {
   @Test
   void labelsAreAlignedWithLogitsAndRowsRightPadded() {
     Collator collator = new Collator(0);
-    Batch batch =
+    TokenBatch batch =
         collator.collateExamples(
             List.of(
                 example(1, new int[] {1, 10, 11, 12, 13}, 3),
@@ -57,7 +57,7 @@ class CollatorTest {
     assertArrayEquals(new int[] {1, 8, 9, 10}, rows.get(1).ids());
     assertEquals(6, rows.get(2).length());
 
-    Batch batch = new Collator(99).collate(rows);
+    TokenBatch batch = new Collator(99).collate(rows);
     assertEquals(6, batch.seqLen());
     long[] row0 = java.util.Arrays.copyOfRange(batch.labels(), 0, 6);
     // Position 2 (last of segment 1) does not predict segment 2's BOS.
@@ -78,7 +78,7 @@ class CollatorTest {
         new PreferenceExample(1, new int[] {1, 4, 5}, new int[] {6, 2}, new int[] {7, 8, 2}, false);
     PreferenceExample b =
         new PreferenceExample(2, new int[] {1, 9}, new int[] {10, 2}, new int[] {11, 2}, false);
-    Batch batch = new Collator(0).collatePreferences(List.of(a, b));
+    TokenBatch batch = new Collator(0).collatePreferences(List.of(a, b));
     assertEquals(4, batch.rows());
     assertEquals(6, batch.seqLen());
     assertArrayEquals(

@@ -88,14 +88,4 @@ class EvalSplitTest {
     assertEquals(1, split.overlapRemoved());
     assertEquals(List.of(2), split.eval().records().stream().map(DatasetLine::line).toList());
   }
-
-  @Test
-  void shuffleIsAPermutationFixedBySeedAndEpoch() {
-    int[] a = Shuffle.permutation(50, 9, 0);
-    assertEquals(
-        java.util.stream.IntStream.range(0, 50).boxed().toList(),
-        java.util.Arrays.stream(a).sorted().boxed().toList());
-    assertTrue(java.util.Arrays.equals(a, Shuffle.permutation(50, 9, 0)));
-    assertTrue(!java.util.Arrays.equals(a, Shuffle.permutation(50, 9, 1)));
-  }
 }

@@ -114,10 +114,10 @@ class ExampleEncoderTest {
         maskedText(example));
 
     // The batch labels carry exactly those tokens, each at the position before it.
-    Batch batch = Collator.forTokenizer(tokenizer).collateExamples(List.of(example));
+    TokenBatch batch = Collator.forTokenizer(tokenizer).collateExamples(List.of(example));
     List<Integer> labelled = new ArrayList<>();
     for (int t = 0; t < batch.seqLen(); t++) {
-      if (batch.labels()[t] != Batch.IGNORE_INDEX) {
+      if (batch.labels()[t] != TokenBatch.IGNORE_INDEX) {
         assertEquals(batch.inputIds()[t + 1], batch.labels()[t]);
         labelled.add((int) batch.labels()[t]);
       }
@@ -221,14 +221,14 @@ class ExampleEncoderTest {
                 new DataRecord.Instruction("Colour of grass?", "", "Green.")));
     List<TrainingRow> rows = Packer.pack(encoded.examples(), 64);
     assertEquals(1, rows.size());
-    Batch batch = Collator.forTokenizer(tokenizer).collate(rows);
+    TokenBatch batch = Collator.forTokenizer(tokenizer).collate(rows);
     int first = encoded.examples().get(0).length();
     assertEquals(0, batch.positionIds()[first]);
     assertEquals(first, batch.positionIds()[first - 1] + 1);
     assertEquals(2, batch.segmentIds()[first]);
     List<Integer> labelled = new ArrayList<>();
     for (long label : batch.labels()) {
-      if (label != Batch.IGNORE_INDEX) {
+      if (label != TokenBatch.IGNORE_INDEX) {
         labelled.add((int) label);
       }
     }
@@ -333,7 +333,7 @@ class ExampleEncoderTest {
     assertEquals(" blue." + eos, tokenizer.decode(text.chosenIds(), false));
     assertEquals(" green." + eos, tokenizer.decode(text.rejectedIds(), false));
 
-    Batch batch = Collator.forTokenizer(tokenizer).collatePreferences(encoded.pairs());
+    TokenBatch batch = Collator.forTokenizer(tokenizer).collatePreferences(encoded.pairs());
     assertEquals(4, batch.rows());
     assertEquals(" blue." + eos, labelsText(batch, 1));
     assertEquals(" green." + eos, labelsText(batch, 3));
@@ -394,11 +394,11 @@ class ExampleEncoderTest {
     }
   }
 
-  private static String labelsText(Batch batch, int row) {
+  private static String labelsText(TokenBatch batch, int row) {
     List<Integer> ids = new ArrayList<>();
     for (int t = 0; t < batch.seqLen(); t++) {
       long label = batch.labels()[batch.index(row, t)];
-      if (label != Batch.IGNORE_INDEX) {
+      if (label != TokenBatch.IGNORE_INDEX) {
         ids.add((int) label);
       }
     }

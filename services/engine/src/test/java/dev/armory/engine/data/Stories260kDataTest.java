@@ -76,7 +76,8 @@ class Stories260kDataTest {
       DataRecord.Text text = (DataRecord.Text) stories.records().get(example.line() - 1).record();
       assertEquals(text.text(), tokenizer.decode(ids, true));
     }
-    Batch batch = Collator.forTokenizer(tokenizer).collate(Packer.pack(encoded.examples(), 512));
+    TokenBatch batch =
+        Collator.forTokenizer(tokenizer).collate(Packer.pack(encoded.examples(), 512));
     assertEquals(eos, Collator.forTokenizer(tokenizer).padId(), "no pad token: EOS pads");
     assertEquals(encoded.tokens(), batch.realTokens());
     System.out.printf(

@@ -23,12 +23,13 @@ package dev.armory.engine.data;
  * <p>For DPO batches the first {@code rows/2} rows are the chosen sequences and the last {@code
  * rows/2} the rejected ones, pair {@code k} in rows {@code k} and {@code k + rows/2}; a sequence
  * log-prob is the sum of the log-probs of {@code labels[t]} over positions where it is not {@value
- * #IGNORE_INDEX}. The arrays are owned by the batch; do not modify them.
+ * #IGNORE_INDEX}. The arrays are owned by the batch; do not modify them. For the trainer's {@code
+ * train.Batch}: tokens are {@link #paddedTokens()}, loss tokens are {@link #trainedTokens()}.
  *
  * @param realTokens the number of real (non-padding) tokens
  * @param trainedTokens the number of positions with a label
  */
-public record Batch(
+public record TokenBatch(
     int rows,
     int seqLen,
     long[] inputIds,
@@ -45,6 +46,11 @@ public record Batch(
   /** The shape of every array: {@code [rows, seqLen]}. */
   public long[] shape() {
     return new long[] {rows, seqLen};
+  }
+
+  /** Every position fed through the model, padding included ({@code rows × seqLen}). */
+  public long paddedTokens() {
+    return (long) rows * seqLen;
   }
 
   /** Index of row {@code r}, position {@code t} in the flat arrays. */
