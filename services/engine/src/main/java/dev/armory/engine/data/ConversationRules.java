@@ -9,28 +9,24 @@ final class ConversationRules {
   /**
    * A system message only first, at least one assistant message, and no empty assistant message.
    */
-  static void validate(List<Message> messages, String label) throws InvalidRecordException {
+  static void validate(List<Message> messages) throws InvalidRecordException {
     boolean assistant = false;
     for (int i = 0; i < messages.size(); i++) {
       Message message = messages.get(i);
       if (message.role() == Role.SYSTEM && i > 0) {
         throw new InvalidRecordException(
-            label
-                + "message "
-                + (i + 1)
-                + " is a system message; a system message may only come first");
+            "message " + (i + 1) + " is a system message; a system message may only come first");
       }
       if (message.role() == Role.ASSISTANT) {
         if (message.content().isBlank()) {
-          throw new InvalidRecordException(label + "message " + (i + 1) + " (assistant) is empty");
+          throw new InvalidRecordException("message " + (i + 1) + " (assistant) is empty");
         }
         assistant = true;
       }
     }
     if (!assistant) {
       throw new InvalidRecordException(
-          (label.isEmpty() ? "the conversation" : label.trim())
-              + " has no assistant message, so there is nothing to train on");
+          "the conversation has no assistant message, so there is nothing to train on");
     }
   }
 

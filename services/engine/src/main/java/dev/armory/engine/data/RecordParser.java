@@ -111,7 +111,7 @@ final class RecordParser {
 
   private static DataRecord chat(JsonNode node) throws InvalidRecordException {
     List<Message> messages = messages(node, "messages");
-    ConversationRules.validate(messages, "");
+    ConversationRules.validate(messages);
     return new DataRecord.Conversation(messages);
   }
 
@@ -129,7 +129,7 @@ final class RecordParser {
       String value = field(turn, "value", where);
       messages.add(new Message(shareGptRole(from, where), value));
     }
-    ConversationRules.validate(messages, "");
+    ConversationRules.validate(messages);
     return new DataRecord.Conversation(messages);
   }
 
@@ -166,7 +166,7 @@ final class RecordParser {
       ConversationRules.requireAssistantOnly(answer, "completion");
       List<Message> all = new ArrayList<>(promptMessages);
       all.addAll(answer);
-      ConversationRules.validate(all, "");
+      ConversationRules.validate(all);
       return new DataRecord.Conversation(all);
     }
     if (prompt == null || prompt.isNull()) {

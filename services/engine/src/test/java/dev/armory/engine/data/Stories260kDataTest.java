@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.armory.engine.fixtures.SharedModels;
 import dev.armory.engine.tokenizer.HfTokenizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -21,12 +21,8 @@ class Stories260kDataTest {
 
   @BeforeAll
   static void load() {
-    Optional<Path> dir = stories260K();
-    String reason =
-        "stories260K not found (system property armory.stories260k, or ../shared/models/stories260K"
-            + " above "
-            + Path.of("").toAbsolutePath()
-            + "); skipping its data tests";
+    Optional<Path> dir = SharedModels.stories260K();
+    String reason = SharedModels.stories260KAbsentReason() + " its data tests";
     if (dir.isEmpty()) {
       System.out.println(reason);
     }
@@ -39,21 +35,6 @@ class Stories260kDataTest {
     if (tokenizer != null) {
       tokenizer.close();
     }
-  }
-
-  static Optional<Path> stories260K() {
-    String property = System.getProperty("armory.stories260k");
-    if (property != null) {
-      Path dir = Path.of(property);
-      return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("../shared/models/stories260K").normalize();
-      if (Files.isRegularFile(candidate.resolve("tokenizer.json"))) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 
   @Test
