@@ -1,6 +1,7 @@
 package dev.armory.engine.models;
 
 import dev.armory.engine.graph.ElementType;
+import dev.armory.engine.graph.Graph;
 import dev.armory.engine.graph.GraphBuilder;
 import dev.armory.engine.graph.Shape;
 import dev.armory.engine.graph.TensorData;
@@ -12,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +27,9 @@ public final class ModelParameters {
   private final CheckpointBinding checkpoint;
   private final Set<String> trainable;
   private final ElementType dtype;
-  private final Map<String, Value> values = new HashMap<>();
+  // Values belong to one graph; the same parameters may feed several graphs (train and eval).
+  private final Map<Graph, Map<String, Value>> values = new IdentityHashMap<>();
+  private final Map<String, TensorData> data = new HashMap<>();
   private final Map<String, Value> trainableInputs = new LinkedHashMap<>();
 
   /**
@@ -57,7 +61,8 @@ public final class ModelParameters {
 
   /** The graph value of a parameter (by canonical name), created on first use. */
   public Value get(GraphBuilder b, String name) {
-    Value v = values.get(name);
+    Map<String, Value> ofGraph = values.computeIfAbsent(b.graph(), g -> new HashMap<>());
+    Value v = ofGraph.get(name);
     if (v != null) {
       return v;
     }
@@ -66,15 +71,19 @@ public final class ModelParameters {
       v = b.input(name, dtype, Shape.of(info.shape()));
       trainableInputs.put(name, v);
     } else {
-      v = b.initializer(name, dtype == ElementType.FLOAT ? float32(name) : float64(name));
+      v = b.initializer(name, data.computeIfAbsent(name, this::converted));
     }
-    values.put(name, v);
+    ofGraph.put(name, v);
     return v;
   }
 
   /** Graph inputs created for trainable parameters, in creation order. */
   public Map<String, Value> trainableInputs() {
     return trainableInputs;
+  }
+
+  private TensorData converted(String name) {
+    return dtype == ElementType.FLOAT ? float32(name) : float64(name);
   }
 
   /** A parameter's values as float32: zero-copy for F32, widened once for F16/BF16/F64. */

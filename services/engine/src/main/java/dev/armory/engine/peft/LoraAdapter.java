@@ -91,6 +91,11 @@ public final class LoraAdapter {
     return config;
   }
 
+  /** The same factors (shared buffers) without dropout, for evaluation graphs. */
+  public LoraAdapter withoutDropout() {
+    return new LoraAdapter(architecture, config.withDropout(0.0), modules);
+  }
+
   public ModelArchitecture architecture() {
     return architecture;
   }

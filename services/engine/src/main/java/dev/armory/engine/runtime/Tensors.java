@@ -28,6 +28,19 @@ public final class Tensors {
     return create(() -> OnnxTensor.createTensor(Ort.env(), b, shape));
   }
 
+  /**
+   * A tensor over an existing direct buffer, without copying: ONNX Runtime reads (or, as a
+   * preallocated output, writes) the caller's memory.
+   */
+  public static OnnxTensor wrap(FloatBuffer data, long... shape) {
+    if (!data.isDirect()) {
+      throw new IllegalArgumentException("Tensors.wrap needs a direct buffer (off-heap)");
+    }
+    FloatBuffer view = data.duplicate();
+    view.rewind();
+    return create(() -> OnnxTensor.createTensor(Ort.env(), view, shape));
+  }
+
   public static OnnxTensor doubles(double[] data, long... shape) {
     DoubleBuffer b = direct(data.length * 8L).asDoubleBuffer().put(data);
     b.rewind();
