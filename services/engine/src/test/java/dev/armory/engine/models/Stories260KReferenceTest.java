@@ -4,20 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.armory.engine.fixtures.SharedModels;
 import dev.armory.engine.generate.FullRecomputeGenerator;
 import dev.armory.engine.generate.TokenChooser;
 import dev.armory.engine.hf.HfModelDir;
 import dev.armory.engine.runtime.SessionConfig;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.armory.engine.tokenizer.HfTokenizer;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,13 +19,6 @@ import org.junit.jupiter.api.Test;
 
 /** The real stories260K checkpoint: graph logits and greedy decoding against the Java reference. */
 class Stories260KReferenceTest {
-  /**
-   * "Once upon a time" with BOS, as stories260K's tokenizer.json encodes it (Prepend "▁", BPE
-   * merges): &lt;s&gt; ▁Once ▁upon ▁a ▁time. Derived by hand from the merges until the tokenizer
-   * package lands; then encode the prompt with it.
-   */
-  static final long[] ONCE_UPON_A_TIME = {1, 403, 407, 261, 378};
-
   static final int NEW_TOKENS = 50;
 
   static Path modelDir;
@@ -91,62 +78,34 @@ class Stories260KReferenceTest {
     assumeTrue(modelDir != null, SharedModels.stories260KAbsentReason());
     try (HfModelDir model = HfModelDir.open(modelDir)) {
       CheckpointBinding checkpoint = ModelArchitecture.of(model.config()).bind(model.weights());
-      long[] expected = new LlamaReference(checkpoint).greedy(ONCE_UPON_A_TIME, NEW_TOKENS);
+      long[] prompt;
+      String graphText;
+      String referenceText;
+      long[] expected;
       long[] actual;
-      try (FullRecomputeGenerator g =
-          new FullRecomputeGenerator(checkpoint, SessionConfig.defaults())) {
-        actual =
-            g.generate(ONCE_UPON_A_TIME, NEW_TOKENS, Set.of(), TokenChooser.greedy(), t -> {})
-                .newTokens();
+      try (HfTokenizer tokenizer = HfTokenizer.load(modelDir)) {
+        prompt = Arrays.stream(tokenizer.encode("Once upon a time", true)).asLongStream().toArray();
+        expected = new LlamaReference(checkpoint).greedy(prompt, NEW_TOKENS);
+        try (FullRecomputeGenerator g =
+            new FullRecomputeGenerator(checkpoint, SessionConfig.defaults())) {
+          actual =
+              g.generate(prompt, NEW_TOKENS, Set.of(), TokenChooser.greedy(), t -> {}).newTokens();
+        }
+        graphText = tokenizer.decode(ints(prompt, actual), true);
+        referenceText = tokenizer.decode(ints(prompt, expected), true);
       }
-      Map<Long, String> pieces = pieces(modelDir.resolve("tokenizer.json"));
-      long[] all = concat(ONCE_UPON_A_TIME, actual);
-      System.out.println("stories260K greedy (graph):     " + decode(pieces, all));
-      System.out.println(
-          "stories260K greedy (reference): " + decode(pieces, concat(ONCE_UPON_A_TIME, expected)));
+      System.out.println("stories260K prompt ids: " + Arrays.toString(prompt));
+      System.out.println("stories260K greedy (graph):     " + graphText);
+      System.out.println("stories260K greedy (reference): " + referenceText);
       assertArrayEquals(expected, actual, "graph and reference decode differently");
     }
   }
 
-  private static long[] concat(long[] a, long[] b) {
-    long[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
-
-  /** id → piece from tokenizer.json's BPE vocab (until the tokenizer package lands). */
-  private static Map<Long, String> pieces(Path tokenizerJson) throws Exception {
-    JsonNode vocab =
-        new ObjectMapper().readTree(tokenizerJson.toFile()).path("model").path("vocab");
-    Map<Long, String> out = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      out.put(e.getValue().asLong(), e.getKey());
+  private static int[] ints(long[] a, long[] b) {
+    int[] out = new int[a.length + b.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Math.toIntExact(i < a.length ? a[i] : b[i - a.length]);
     }
     return out;
-  }
-
-  /**
-   * The SentencePiece-style decoder of tokenizer.json: "▁" → space, &lt;0xNN&gt; → that byte,
-   * special tokens dropped, one leading space stripped.
-   */
-  private static String decode(Map<Long, String> pieces, long[] ids) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    for (long id : ids) {
-      String p = pieces.get(id);
-      if (id <= 2 || p == null) {
-        if (id == 1 && bytes.size() > 0) {
-          bytes.writeBytes("\n<s>".getBytes(StandardCharsets.UTF_8)); // a new story starts
-        }
-        continue;
-      }
-      if (p.matches("<0x[0-9A-F]{2}>")) {
-        bytes.write(Integer.parseInt(p.substring(3, 5), 16));
-      } else {
-        bytes.writeBytes(p.replace('▁', ' ').getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    String s = bytes.toString(StandardCharsets.UTF_8);
-    return s.startsWith(" ") ? s.substring(1) : s;
   }
 }
