@@ -17,7 +17,8 @@ import picocli.CommandLine.ScopeType;
       CommandLine.HelpCommand.class,
       DemoCommand.class,
       InspectCommand.class,
-      DevCommand.class
+      DevCommand.class,
+      GenerateCommand.class
     })
 public final class Armory implements Runnable {
 

@@ -57,7 +57,7 @@ public final class CausalLmGraph {
       embeds =
           b.input(
               ForwardGraph.INPUTS_EMBEDS,
-              ElementType.FLOAT,
+              params.dtype(),
               "batch",
               "seq",
               (long) arch.config().hiddenSize());
