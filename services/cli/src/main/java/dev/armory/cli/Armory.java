@@ -18,7 +18,8 @@ import picocli.CommandLine.ScopeType;
       DemoCommand.class,
       InspectCommand.class,
       DevCommand.class,
-      GenerateCommand.class
+      GenerateCommand.class,
+      TrainCommand.class
     })
 public final class Armory implements Runnable {
 
