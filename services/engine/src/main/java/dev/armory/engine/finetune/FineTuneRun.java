@@ -43,6 +43,7 @@ public final class FineTuneRun {
   private final List<ProgressListener> listeners = new ArrayList<>();
   private PrintStream console = System.out;
   private volatile Trainer<SftBatch> trainer;
+  private double baseEvalLoss = Double.NaN;
   private volatile boolean stopRequested;
 
   public FineTuneRun(FineTuneRequest request) {
@@ -141,6 +142,13 @@ public final class FineTuneRun {
           List<TokenizedExample> evalSet = encoder.encode(eval).examples();
           if (!evalSet.isEmpty()) {
             builder.evalData(evalSet, e -> new SftBatch(collator.collateExamples(e)));
+            if (!resume) {
+              // The fresh adapter is the identity (B = 0): this is the base model's eval loss.
+              baseEvalLoss = evalLoss(step, trainable, evalSet, collator);
+              if (console != null) {
+                console.printf("base model eval loss: %.6f%n", baseEvalLoss);
+              }
+            }
           }
         }
         listeners.forEach(builder::listener);
@@ -154,6 +162,27 @@ public final class FineTuneRun {
         return resume && hasCheckpoint ? trainer.resume() : trainer.run();
       }
     }
+  }
+
+  /** The base model's loss on the eval set before training (NaN without eval data or on resume). */
+  public double baseEvalLoss() {
+    return baseEvalLoss;
+  }
+
+  private double evalLoss(
+      SftStepFunction step, Parameters params, List<TokenizedExample> evalSet, Collator collator) {
+    int batch = request.training().microBatchSize();
+    double sum = 0;
+    long tokens = 0;
+    for (int i = 0; i < evalSet.size(); i += batch) {
+      SftBatch b =
+          new SftBatch(
+              collator.collateExamples(evalSet.subList(i, Math.min(evalSet.size(), i + batch))));
+      var out = step.evaluate(b, params);
+      sum += out.loss() * out.lossTokens();
+      tokens += out.lossTokens();
+    }
+    return tokens == 0 ? Double.NaN : sum / tokens;
   }
 
   private RunLineage lineage(

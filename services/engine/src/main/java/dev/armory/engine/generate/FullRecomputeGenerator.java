@@ -8,6 +8,7 @@ import dev.armory.engine.hf.ModelConfig;
 import dev.armory.engine.models.CausalLmGraph;
 import dev.armory.engine.models.CheckpointBinding;
 import dev.armory.engine.models.ForwardGraph;
+import dev.armory.engine.models.LinearLayers;
 import dev.armory.engine.models.ModelArchitecture;
 import dev.armory.engine.models.ModelCheckpointException;
 import dev.armory.engine.models.ModelParameters;
@@ -18,6 +19,7 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
@@ -56,11 +58,27 @@ public final class FullRecomputeGenerator implements AutoCloseable {
 
   /** Builds the forward graph of {@code checkpoint} (which must stay open) and its session. */
   public FullRecomputeGenerator(CheckpointBinding checkpoint, SessionConfig sessionConfig) {
+    this(checkpoint, null, sessionConfig);
+  }
+
+  /**
+   * As {@link #FullRecomputeGenerator(CheckpointBinding, SessionConfig)}, with the linear layers
+   * {@code linears} makes from the model's parameters (e.g. an adapter applied over the base), or
+   * the dense base when it is null.
+   */
+  public FullRecomputeGenerator(
+      CheckpointBinding checkpoint,
+      Function<ModelParameters, LinearLayers> linears,
+      SessionConfig sessionConfig) {
     ModelArchitecture arch = checkpoint.architecture();
     this.config = arch.config();
     GraphBuilder b = GraphBuilder.create("generate-" + config.modelType());
-    CausalLmGraph.build(
-        b, arch, ModelParameters.frozen(checkpoint), CausalLmGraph.Options.logitsOnly());
+    ModelParameters params = ModelParameters.frozen(checkpoint);
+    CausalLmGraph.Options options = CausalLmGraph.Options.logitsOnly();
+    if (linears != null) {
+      options = options.withLinears(linears.apply(params));
+    }
+    CausalLmGraph.build(b, arch, params, options);
     this.session = GraphSession.create(b.graph(), sessionConfig);
   }
 
