@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
       InspectCommand.class,
       DevCommand.class,
       GenerateCommand.class,
-      TrainCommand.class
+      TrainCommand.class,
+      BenchCommand.class
     })
 public final class Armory implements Runnable {
 
