@@ -3,7 +3,6 @@ package dev.armory.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.armory.engine.hf.ModelType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,14 +12,18 @@ class DemoCommandTest {
   @TempDir Path dir;
 
   @Test
-  void demoGeneratesAndInspectsEveryArchitecture() {
-    CliRun run = CliRun.of("demo", "--workdir", dir.toString());
+  void demoFineTunesATinyModelAndTheAdapterAnswersWhatItLearnt() {
+    CliRun run = CliRun.of("demo", "--workdir", dir.toString(), "--no-progress");
+    System.out.println(run.out());
     assertEquals(0, run.exitCode(), run.err());
-    for (ModelType type : ModelType.values()) {
-      assertTrue(
-          Files.isRegularFile(dir.resolve("tiny-" + type.hfName()).resolve("model.safetensors")));
-      assertTrue(run.out().contains(type.causalLmClass() + "("), type + " inspected");
-    }
-    assertTrue(run.out().contains("Done: 4 models generated and inspected"), run.out());
+    assertTrue(Files.isRegularFile(dir.resolve("run/adapter/adapter_model.safetensors")));
+    assertTrue(Files.isRegularFile(dir.resolve("run/loss.png")));
+    // The bundled data answers "What is the capital of France?" with "Paris.".
+    String out = run.out();
+    int question = out.indexOf("Q: What is the capital of France?");
+    int adapterLine = out.indexOf("adapter:", question);
+    assertTrue(question >= 0 && adapterLine > question, out);
+    String answer = out.substring(adapterLine, out.indexOf('\n', adapterLine));
+    assertTrue(answer.contains("Paris"), answer);
   }
 }
