@@ -14,12 +14,8 @@ import java.util.List;
  * fused c_attn (q, k, v in one Conv1D) → c_proj → residual, LayerNorm → c_fc → gelu_new → c_proj →
  * residual; final LayerNorm and the output head tied to the token embedding.
  */
-final class Gpt2Forward {
-  private final GraphBuilder b;
-  private final ModelArchitecture arch;
+final class Gpt2Forward extends DecoderForward {
   private final Gpt2Config c;
-  private final ModelParameters params;
-  private final LinearLayers linears;
 
   Gpt2Forward(
       GraphBuilder b,
@@ -27,13 +23,11 @@ final class Gpt2Forward {
       Gpt2Config c,
       ModelParameters params,
       LinearLayers linears) {
-    this.b = b;
-    this.arch = arch;
+    super(b, arch, params, linears);
     this.c = c;
-    this.params = params;
-    this.linears = linears;
   }
 
+  @Override
   Value logits(CausalLmGraph.DecoderInputs in) {
     Value tokens =
         in.inputsEmbeds() != null
@@ -86,12 +80,5 @@ final class Gpt2Forward {
         params.get(b, module + ".weight"),
         params.get(b, module + ".bias"),
         c.layerNormEpsilon());
-  }
-
-  private Value linear(String module, Value x) {
-    try (var s =
-        b.scope(module.substring(module.lastIndexOf('.', module.lastIndexOf('.') - 1) + 1))) {
-      return linears.apply(b, arch.linearModule(module), x);
-    }
   }
 }

@@ -19,12 +19,8 @@ import java.util.Map;
  * layer RMSNorm → GQA attention with RoPE → residual, RMSNorm → SwiGLU MLP → residual; final
  * RMSNorm and the output head (or the tied embedding).
  */
-final class LlamaForward {
-  private final GraphBuilder b;
-  private final ModelArchitecture arch;
+final class LlamaForward extends DecoderForward {
   private final LlamaConfig c;
-  private final ModelParameters params;
-  private final LinearLayers linears;
 
   LlamaForward(
       GraphBuilder b,
@@ -32,13 +28,11 @@ final class LlamaForward {
       LlamaConfig c,
       ModelParameters params,
       LinearLayers linears) {
-    this.b = b;
-    this.arch = arch;
+    super(b, arch, params, linears);
     this.c = c;
-    this.params = params;
-    this.linears = linears;
   }
 
+  @Override
   Value logits(CausalLmGraph.DecoderInputs in) {
     Value h =
         in.inputsEmbeds() != null
@@ -82,13 +76,6 @@ final class LlamaForward {
     Value gate = Activations.silu(b, linear(p + "mlp.gate_proj", x));
     Value up = linear(p + "mlp.up_proj", x);
     return b.add(h, linear(p + "mlp.down_proj", b.mul(gate, up)));
-  }
-
-  private Value linear(String module, Value x) {
-    try (var s =
-        b.scope(module.substring(module.lastIndexOf('.', module.lastIndexOf('.') - 1) + 1))) {
-      return linears.apply(b, arch.linearModule(module), x);
-    }
   }
 
   /** cos/sin [B, T, D] for the position ids, from tables sized to max_position_embeddings. */

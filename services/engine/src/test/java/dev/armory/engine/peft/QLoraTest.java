@@ -3,10 +3,8 @@ package dev.armory.engine.peft;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.armory.engine.autodiff.Autodiff;
 import dev.armory.engine.graph.ElementType;
 import dev.armory.engine.graph.GraphBuilder;
-import dev.armory.engine.graph.Value;
 import dev.armory.engine.hf.HfModelDir;
 import dev.armory.engine.hf.ModelType;
 import dev.armory.engine.models.CausalLmGraph;
@@ -14,13 +12,9 @@ import dev.armory.engine.models.ModelArchitecture;
 import dev.armory.engine.models.ModelParameters;
 import dev.armory.engine.quant.Nf4Linears;
 import dev.armory.engine.quant.Nf4Quantizer;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -85,47 +79,9 @@ class QLoraTest {
       LoraConfig config =
           LoraConfig.defaults().withRank(2).withAlpha(4).withTargets(new TargetModules.AllLinear());
       LoraAdapter adapter = LoraAdapter.initialise(arch, config, 1);
-      SplittableRandom r = new SplittableRandom(9);
-      for (LoraAdapter.Module m : adapter.modules()) {
-        for (int i = 0; i < m.b().capacity(); i++) {
-          m.b().put(i, (float) (r.nextDouble() - 0.5));
-        }
-      }
+      LoraGradientCheck.randomiseB(adapter, 9);
       GraphBuilder b = qlora(model, arch, adapter, true, ElementType.DOUBLE);
-      Value loss = b.graph().value("loss");
-      List<Value> params =
-          b.graph().inputs().stream().filter(v -> v.name().contains("lora_")).toList();
-      Map<Value, Value> grads = Autodiff.gradients(b, loss, params);
-      List<String> outs = new ArrayList<>(List.of("loss"));
-      for (Value p : params) {
-        outs.add(b.output(grads.get(p), "grad." + p.name()).name());
-      }
-      Map<String, double[]> at = LoraTest.runDouble(b, adapter, outs, true);
-      double maxDiff = 0;
-      double maxGrad = 0;
-      for (LoraAdapter.Module m : adapter.modules()) {
-        if (m.target().layer() != 0) {
-          continue;
-        }
-        for (boolean isA : new boolean[] {true, false}) {
-          FloatBuffer buf = isA ? m.a() : m.b();
-          double[] analytic = at.get("grad." + (isA ? m.aKey() : m.bKey()));
-          for (int k = 0; k < 2; k++) {
-            int i = (k * 7919 + 13) % buf.capacity();
-            float orig = buf.get(i);
-            float h = 1f / 65536;
-            buf.put(i, orig + h);
-            double plus = LoraTest.runDouble(b, adapter, List.of("loss"), true).get("loss")[0];
-            buf.put(i, orig - h);
-            double minus = LoraTest.runDouble(b, adapter, List.of("loss"), true).get("loss")[0];
-            buf.put(i, orig);
-            double numeric = (plus - minus) / (((double) (orig + h)) - ((double) (orig - h)));
-            maxDiff = Math.max(maxDiff, Math.abs(numeric - analytic[i]));
-            maxGrad = Math.max(maxGrad, Math.abs(numeric));
-          }
-        }
-      }
-      double rel = maxDiff / maxGrad;
+      double rel = LoraGradientCheck.relativeError(b, adapter, layer -> layer == 0);
       System.out.printf(
           "%s QLoRA (NF4 base) gradients vs central differences (float64): relative error %.2e%n",
           type, rel);
