@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
+import dev.armory.engine.fixtures.SharedModels;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -23,12 +23,8 @@ class Stories260kTokenizerTest {
 
   @BeforeAll
   static void load() {
-    Optional<Path> dir = stories260K();
-    String reason =
-        "stories260K not found (system property armory.stories260k, or ../shared/models/stories260K"
-            + " above "
-            + Path.of("").toAbsolutePath()
-            + "); skipping its tokenizer tests";
+    Optional<Path> dir = SharedModels.stories260K();
+    String reason = SharedModels.stories260KAbsentReason();
     if (dir.isEmpty()) {
       System.out.println(reason);
     }
@@ -81,22 +77,5 @@ class Stories260kTokenizerTest {
     List<String> deltas = IncrementalDecoderTest.stream(tokenizer, ids, true);
     assertEquals(text, String.join("", deltas));
     assertTrue(deltas.stream().noneMatch(d -> d.contains("\uFFFD")), deltas.toString());
-  }
-
-  static Optional<Path> stories260K() {
-    String explicit = System.getProperty("armory.stories260k");
-    if (explicit != null && !explicit.isBlank()) {
-      Path dir = Path.of(explicit);
-      return Files.isRegularFile(dir.resolve("tokenizer.json"))
-          ? Optional.of(dir)
-          : Optional.empty();
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared").resolve("models").resolve("stories260K");
-      if (Files.isRegularFile(candidate.resolve("tokenizer.json"))) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 }
