@@ -68,11 +68,16 @@ final class BenchTrainCommand implements Callable<Integer> {
       description = "ONNX Runtime threads per op; 0 = one per core.")
   int threads;
 
+  @Option(
+      names = "--profile",
+      description = "Also print kernel time by op type from ONNX Runtime's profiler.")
+  boolean profile;
+
   @Override
   public Integer call() throws Exception {
     TrainBenchmark.run(
         new TrainBenchmark.Options(
-            hidden, layers, batch, seq, steps, BaseWeights.parse(quant), rank, threads),
+            hidden, layers, batch, seq, steps, BaseWeights.parse(quant), rank, threads, profile),
         WriterPrintStream.of(spec.commandLine().getOut()));
     return 0;
   }

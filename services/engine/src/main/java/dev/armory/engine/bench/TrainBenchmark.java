@@ -44,6 +44,8 @@ public final class TrainBenchmark {
    * @param steps timed steps (after two warm-up steps)
    * @param base frozen base format
    * @param rank LoRA rank (all linear layers)
+   * @param threads ONNX Runtime threads per op (0 = one per core)
+   * @param profile print where the step's kernel time goes (ONNX Runtime's profiler)
    */
   public record Options(
       int hidden,
@@ -53,9 +55,10 @@ public final class TrainBenchmark {
       int steps,
       BaseWeights base,
       int rank,
-      int threads) {
+      int threads,
+      boolean profile) {
     public static Options defaults() {
-      return new Options(256, 6, 8, 128, 10, BaseWeights.NF4, 16, 0);
+      return new Options(256, 6, 8, 128, 10, BaseWeights.NF4, 16, 0, false);
     }
   }
 
@@ -107,7 +110,8 @@ public final class TrainBenchmark {
               null,
               "float32");
       TinyModelGenerator.writeModel(config, dir, 1);
-      SessionConfig session = SessionConfig.defaults().withThreads(o.threads());
+      SessionConfig base = SessionConfig.defaults().withThreads(o.threads());
+      SessionConfig session = o.profile() ? base.withProfiling(dir.resolve("profile")) : base;
       try (HfModelDir model = HfModelDir.open(dir)) {
         ModelArchitecture arch = ModelArchitecture.of(model.config());
         ModelParameters params = ModelParameters.frozen(arch.bind(model.weights()));
@@ -143,10 +147,13 @@ public final class TrainBenchmark {
             update(step.forwardBackward(batch, trainable, random), grads, adam, trainable);
           }
           seconds = (System.nanoTime() - t0) / 1e9 / o.steps();
+          if (o.profile() && out != null) {
+            ProfileSummary.print(ProfileSummary.read(step.endProfiling()), 15, out);
+          }
         }
         long tokens = (long) o.batch() * o.seq();
         double flops = stepFlops(arch, config, o) / seconds;
-        double gemm = GemmPeak.measure(1024, 5, session);
+        double gemm = GemmPeak.measure(1024, 5, base);
         Result r =
             new Result(
                 arch.parameterCount(),

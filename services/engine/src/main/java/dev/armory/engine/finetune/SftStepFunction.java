@@ -104,6 +104,11 @@ public final class SftStepFunction implements StepFunction<SftBatch>, AutoClosea
         });
   }
 
+  /** Ends ONNX Runtime profiling of the training session (when enabled) and returns its file. */
+  public java.nio.file.Path endProfiling() {
+    return trainSession.endProfiling();
+  }
+
   public LoraTrainingGraph graphs() {
     return graphs;
   }

@@ -104,6 +104,8 @@ public final class GraphSession implements AutoCloseable {
       for (Map.Entry<String, String> e : c.configEntries().entrySet()) {
         if (e.getKey().equals(SessionConfig.OPTIMIZED_MODEL_FILE)) {
           o.setOptimizedModelFilePath(e.getValue());
+        } else if (e.getKey().equals(SessionConfig.PROFILE_PREFIX)) {
+          o.enableProfiling(e.getValue());
         } else {
           o.addConfigEntry(e.getKey(), e.getValue());
         }
@@ -138,6 +140,16 @@ public final class GraphSession implements AutoCloseable {
               + "). Check that a GPU is visible (nvidia-smi) and the CUDA 12 / cuDNN 9 libraries"
               + " are on LD_LIBRARY_PATH, or run with --device cpu.",
           e);
+    }
+  }
+
+  /** Stops ONNX Runtime's profiler (see SessionConfig.withProfiling) and returns its JSON file. */
+  public Path endProfiling() {
+    checkOpen();
+    try {
+      return Path.of(session.endProfiling());
+    } catch (OrtException e) {
+      throw new RuntimeFailure("could not end profiling of '" + name + "': " + e.getMessage(), e);
     }
   }
 

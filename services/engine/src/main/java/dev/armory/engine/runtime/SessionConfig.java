@@ -32,6 +32,9 @@ public record SessionConfig(
    */
   public static final String OPTIMIZED_MODEL_FILE = "armory.optimized_model_file_path";
 
+  /** Config key under which {@link #withProfiling} keeps the profile file prefix. */
+  public static final String PROFILE_PREFIX = "armory.profile_file_prefix";
+
   public SessionConfig {
     disabledOptimizers = Set.copyOf(disabledOptimizers);
     configEntries = Map.copyOf(configEntries);
@@ -80,5 +83,13 @@ public record SessionConfig(
    */
   public SessionConfig withOptimizedModelFile(Path onnxFile) {
     return withConfig(OPTIMIZED_MODEL_FILE, onnxFile.toAbsolutePath().toString());
+  }
+
+  /**
+   * Turns on ONNX Runtime's profiler: per-node timings go to a JSON file whose name starts with
+   * {@code prefix}; {@link GraphSession#endProfiling()} returns it.
+   */
+  public SessionConfig withProfiling(Path prefix) {
+    return withConfig(PROFILE_PREFIX, prefix.toAbsolutePath().toString());
   }
 }
