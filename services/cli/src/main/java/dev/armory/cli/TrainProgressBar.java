@@ -42,7 +42,8 @@ final class TrainProgressBar implements ProgressListener {
     bar.stepTo(p.step());
     bar.setExtraMessage(
         String.format(
-            "loss %.4f | lr %.2e | %.0f tok/s%s", p.loss(), p.lr(), p.tokensPerSecond(), lastEval));
+            " | loss %.4f | lr %.2e | %.0f tok/s%s",
+            p.loss(), p.lr(), p.tokensPerSecond(), lastEval));
   }
 
   @Override
