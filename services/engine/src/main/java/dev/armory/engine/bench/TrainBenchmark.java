@@ -148,7 +148,12 @@ public final class TrainBenchmark {
           }
           seconds = (System.nanoTime() - t0) / 1e9 / o.steps();
           if (o.profile() && out != null) {
-            ProfileSummary.print(ProfileSummary.read(step.endProfiling()), 15, out);
+            Path trace = Path.of("armory-train-profile.json").toAbsolutePath();
+            Files.copy(
+                step.endProfiling(), trace, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            ProfileSummary.print(ProfileSummary.read(trace), 15, out);
+            out.println(
+                "full trace (open in https://ui.perfetto.dev or chrome://tracing): " + trace);
           }
         }
         long tokens = (long) o.batch() * o.seq();
