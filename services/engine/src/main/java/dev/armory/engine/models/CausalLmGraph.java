@@ -71,11 +71,9 @@ public final class CausalLmGraph {
             ? b.input(ForwardGraph.SEGMENT_IDS, ElementType.INT64, "batch", "seq")
             : null;
     DecoderInputs in = new DecoderInputs(ids, embeds, mask, positions, segments);
+    DecoderForward forward = forward(b, arch, params, linears, Normalization.STANDARD);
     Value logits =
-        arch.config() instanceof LlamaConfig llama
-            ? new LlamaForward(b, arch, llama, params, linears).logits(in)
-            : new Gpt2Forward(b, arch, (Gpt2Config) arch.config(), params, linears).logits(in);
-    logits = b.output(logits, ForwardGraph.LOGITS);
+        b.output(forward.logits(in, forward.sequenceAttention(in), null), ForwardGraph.LOGITS);
     Value labels = null;
     Value loss = null;
     if (options.withLoss()) {
@@ -86,6 +84,41 @@ public final class CausalLmGraph {
     }
     return new ForwardGraph(
         ids, embeds, mask, positions, labels, logits, loss, params.trainableInputs());
+  }
+
+  /**
+   * Logits of the decoder over token ids and their positions, with the attention (and optionally
+   * linears, normalisations and a selection before the head) that {@code parts} brings: the entry
+   * point of inference graphs that attend over a KV cache. Adds no graph inputs or outputs.
+   *
+   * @param inputIds [B, T] int64 token ids
+   * @param positionIds [B, T] int64 positions (read by GPT-2's learned position embedding; Llama's
+   *     rotary embedding is the attention's business)
+   * @return [B, T, V] logits, or what {@code parts.beforeHead()} leaves of the positions
+   */
+  public static Value logits(
+      GraphBuilder b,
+      ModelArchitecture arch,
+      ModelParameters params,
+      Value inputIds,
+      Value positionIds,
+      DecoderParts parts) {
+    LinearLayers linears = parts.linears() != null ? parts.linears() : new DenseLinears(params);
+    Normalization norms = parts.norms() != null ? parts.norms() : Normalization.STANDARD;
+    DecoderInputs in = new DecoderInputs(inputIds, null, null, positionIds, null);
+    return forward(b, arch, params, linears, norms)
+        .logits(in, parts.attention(), parts.beforeHead());
+  }
+
+  private static DecoderForward forward(
+      GraphBuilder b,
+      ModelArchitecture arch,
+      ModelParameters params,
+      LinearLayers linears,
+      Normalization norms) {
+    return arch.config() instanceof LlamaConfig llama
+        ? new LlamaForward(b, arch, llama, params, linears, norms)
+        : new Gpt2Forward(b, arch, (Gpt2Config) arch.config(), params, linears, norms);
   }
 
   /** The graph inputs every architecture reads. */

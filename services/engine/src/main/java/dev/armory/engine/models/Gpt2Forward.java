@@ -5,9 +5,8 @@ import dev.armory.engine.graph.Value;
 import dev.armory.engine.hf.Gpt2Config;
 import dev.armory.engine.nn.Activations;
 import dev.armory.engine.nn.Attention;
-import dev.armory.engine.nn.Linear;
-import dev.armory.engine.nn.Norms;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * GPT-2: token plus learned position embeddings, then per block LayerNorm → attention through the
@@ -22,61 +21,75 @@ final class Gpt2Forward extends DecoderForward {
       ModelArchitecture arch,
       Gpt2Config c,
       ModelParameters params,
-      LinearLayers linears) {
-    super(b, arch, params, linears);
+      LinearLayers linears,
+      Normalization norms) {
+    super(b, arch, params, linears, norms);
     this.c = c;
   }
 
   @Override
-  Value logits(CausalLmGraph.DecoderInputs in) {
+  SelfAttention sequenceAttention(CausalLmGraph.DecoderInputs in) {
+    Value mask = Attention.causalMask(b, in.attentionMask(), 0, in.segmentIds());
+    return (g, layer, q, k, v) ->
+        Attention.groupedQuery(
+            g, q, k, v, mask, c.numberOfHeads(), c.numberOfHeads(), c.headSize(), null, null);
+  }
+
+  @Override
+  Value logits(
+      CausalLmGraph.DecoderInputs in, SelfAttention attention, UnaryOperator<Value> beforeHead) {
     Value tokens =
         in.inputsEmbeds() != null
             ? in.inputsEmbeds()
             : b.gather(params.get(b, "transformer.wte.weight"), in.inputIds(), 0);
     Value h = b.add(tokens, b.gather(params.get(b, "transformer.wpe.weight"), in.positionIds(), 0));
-    Value mask = Attention.causalMask(b, in.attentionMask(), 0, in.segmentIds());
+    Value x = layerNorm("transformer.h.0.ln_1", h);
     for (int layer = 0; layer < c.numberOfLayers(); layer++) {
+      String next =
+          layer + 1 < c.numberOfLayers()
+              ? "transformer.h." + (layer + 1) + ".ln_1"
+              : "transformer.ln_f";
       try (var s = b.scope("transformer.h." + layer)) {
-        h = block(layer, h, mask);
+        Value[] hx = block(layer, h, x, attention, next);
+        h = hx[0];
+        x = hx[1];
       }
     }
-    h = layerNorm("transformer.ln_f", h);
     Value head =
         c.tieWordEmbeddings()
             ? params.get(b, "transformer.wte.weight")
             : params.get(b, "lm_head.weight");
-    try (var s = b.scope("lm_head")) {
-      return Linear.xWt(b, h, head, null); // [B,T,V]
-    }
+    return head(x, head, beforeHead);
   }
 
-  private Value block(int layer, Value h, Value mask) {
+  /**
+   * One block over the residual stream h and its ln_1-normalised x; returns the new stream and its
+   * normalisation by the LayerNorm {@code nextNorm} (the next block's ln_1, or ln_f).
+   */
+  private Value[] block(int layer, Value h, Value x, SelfAttention attention, String nextNorm) {
     String p = "transformer.h." + layer + ".";
     long hidden = c.hiddenSize();
-    Value x = layerNorm(p + "ln_1", h);
     List<Value> qkv = b.split(linear(p + "attn.c_attn", x), -1, hidden, hidden, hidden);
-    Value attn =
-        Attention.groupedQuery(
-            b,
-            qkv.get(0),
-            qkv.get(1),
-            qkv.get(2),
-            mask,
-            c.numberOfHeads(),
-            c.numberOfHeads(),
-            c.headSize(),
-            null,
-            null);
-    h = b.add(h, linear(p + "attn.c_proj", attn));
-    x = layerNorm(p + "ln_2", h);
-    Value inner = Activations.geluTanh(b, linear(p + "mlp.c_fc", x));
-    return b.add(h, linear(p + "mlp.c_proj", inner));
+    Value attn = attention.apply(b, layer, qkv.get(0), qkv.get(1), qkv.get(2));
+    Value[] hx = addThenLayerNorm(h, linear(p + "attn.c_proj", attn), p + "ln_2");
+    Value inner = Activations.geluTanh(b, linear(p + "mlp.c_fc", hx[1]));
+    return addThenLayerNorm(hx[0], linear(p + "mlp.c_proj", inner), nextNorm);
   }
 
   private Value layerNorm(String module, Value x) {
-    return Norms.layerNorm(
+    return norms.layer(
         b,
         x,
+        params.get(b, module + ".weight"),
+        params.get(b, module + ".bias"),
+        c.layerNormEpsilon());
+  }
+
+  private Value[] addThenLayerNorm(Value h, Value delta, String module) {
+    return norms.addThenLayer(
+        b,
+        h,
+        delta,
         params.get(b, module + ".weight"),
         params.get(b, module + ".bias"),
         c.layerNormEpsilon());

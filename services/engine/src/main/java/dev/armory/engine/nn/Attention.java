@@ -100,15 +100,44 @@ public final class Attention {
       q5 = applyRotary(b, q5, cos5, sin5);
       k5 = applyRotary(b, k5, cos5, sin5);
     }
-    Value scale = b.scalarLike(q, 1.0 / Math.sqrt(headDim));
-    Value qt = b.transpose(b.mul(q5, scale), 0, 2, 3, 1, 4); // [B,G,R,T,D]
+    Value qt = b.transpose(q5, 0, 2, 3, 1, 4); // [B,G,R,T,D]
     Value kt = b.transpose(k5, 0, 2, 3, 4, 1); // [B,G,1,D,T]
     Value vt = b.transpose(v5, 0, 2, 3, 1, 4); // [B,G,1,T,D]
-    Value scores = b.matmul(qt, kt); // [B,G,R,T,T]
+    return attend(b, qt, kt, vt, mask, heads, headDim);
+  }
+
+  /**
+   * softmax(q·k / √D, masked)·v per key/value group, back in token-major layout. q [B, G, R, T, D]
+   * (rotary applied), kT [B, G, 1, D, S] (keys transposed), v [B, G, 1, S, D], mask [B, 1, 1, T, S]
+   * bool. Returns [B, T, H·D].
+   */
+  public static Value attend(
+      GraphBuilder b, Value q, Value kT, Value v, Value mask, int heads, int headDim) {
+    Value scale = b.scalarLike(q, 1.0 / Math.sqrt(headDim));
+    Value scores = b.matmul(b.mul(q, scale), kT); // [B,G,R,T,S]
     scores = b.where(mask, scores, b.scalarLike(scores, maskedScore(scores.type())));
     Value probs = b.softmax(scores, -1);
-    Value out = b.matmul(probs, vt); // [B,G,R,T,D]
+    Value out = b.matmul(probs, v); // [B,G,R,T,D]
     return b.reshape(b.transpose(out, 0, 3, 1, 2, 4), 0, 0, (long) heads * headDim);
+  }
+
+  /**
+   * Bool mask [B, 1, 1, T, S] for queries at {@code queryPositions} [B, T] over keys at {@code
+   * keyPositions} [B, S]: a query sees a key when the key is valid ({@code keyValid} [B, S] int64,
+   * 1 = valid), not after it, and (with a sliding window W) fewer than W positions before it. Used
+   * by graphs whose keys come from a cache, where index order and position order differ.
+   */
+  public static Value positionalMask(
+      GraphBuilder b, Value keyValid, Value keyPositions, Value queryPositions, long window) {
+    try (var s = b.scope("mask")) {
+      Value query = b.unsqueeze(queryPositions, 1, 2, 4); // [B,1,1,T,1]
+      Value key = b.unsqueeze(keyPositions, 1, 2, 3); // [B,1,1,1,S]
+      Value visible = b.lessOrEqual(key, query);
+      if (window > 0) {
+        visible = b.and(visible, b.greater(key, b.sub(query, b.ints(window))));
+      }
+      return b.and(visible, b.unsqueeze(b.cast(keyValid, ElementType.BOOL), 1, 2, 3));
+    }
   }
 
   /** A score that vanishes under softmax yet stays finite, so fully masked rows give no NaN. */
