@@ -153,6 +153,10 @@ final class BatchScheduler implements Runnable {
       while (true) {
         lock.lock();
         try {
+          if (!closing && active.isEmpty() && queue.isEmpty() && cache.rows() > 0) {
+            cache.release(); // idle: give the memory back
+            cacheBytes = 0;
+          }
           while (!closing && active.isEmpty() && queue.isEmpty()) {
             work.awaitUninterruptibly();
           }
@@ -166,9 +170,6 @@ final class BatchScheduler implements Runnable {
         admit();
         if (!active.isEmpty()) {
           step();
-        } else if (cache.rows() > 0) {
-          cache.release(); // idle: give the memory back
-          cacheBytes = 0;
         }
       }
     } catch (RuntimeException | Error e) {
