@@ -8,7 +8,11 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: each prints its figures, measured in one run on this machine.",
-    subcommands = {CommandLine.HelpCommand.class, BenchTrainCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      BenchTrainCommand.class,
+      BenchDecodeCommand.class
+    })
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

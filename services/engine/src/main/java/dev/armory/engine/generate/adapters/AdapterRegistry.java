@@ -311,8 +311,10 @@ public final class AdapterRegistry {
     }
     loads++;
     if (freeSlots.isEmpty()) {
+      // Double the slots, but not past what the budget can fill (ranks padded to the largest).
       int from = Math.max(1, slots.slots());
-      int to = Math.max(2, 2 * slots.slots());
+      long fit = budgetBytes / Math.max(1, slots.slotBytesWith(r.targets(), r.rank())) + 1;
+      int to = (int) Math.max(from + 1, Math.min(2L * from, fit));
       slots.grow(r.targets(), r.rank(), to);
       for (int s = from; s < to; s++) {
         freeSlots.add(s);

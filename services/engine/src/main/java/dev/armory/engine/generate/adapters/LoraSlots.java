@@ -53,6 +53,20 @@ final class LoraSlots {
     return 4L * slots * rank * perRank;
   }
 
+  /** Bytes one slot would take with {@code targets} added and rank at least {@code newRank}. */
+  long slotBytesWith(Collection<LinearModule> targets, int newRank) {
+    long perRank = 0;
+    for (LinearModule m : modules.values()) {
+      perRank += m.inFeatures() + m.outFeatures();
+    }
+    for (LinearModule m : targets) {
+      if (!modules.containsKey(m.name())) {
+        perRank += m.inFeatures() + m.outFeatures();
+      }
+    }
+    return 4L * Math.max(rank, newRank) * perRank;
+  }
+
   FloatBuffer a(String module) {
     return a.get(module);
   }
