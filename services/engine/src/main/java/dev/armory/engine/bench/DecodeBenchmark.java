@@ -87,6 +87,7 @@ public final class DecodeBenchmark {
   }
 
   private static final int BATCH = 8;
+  private static final int RUNS = 3;
 
   private DecodeBenchmark() {}
 
@@ -129,10 +130,13 @@ public final class DecodeBenchmark {
             o.promptTokens(),
             firstToken);
 
-        double batch1 = decodeRate(engine, 1, newTokens, o.promptTokens(), vocabulary, i -> null);
+        double batch1 =
+            median(() -> decodeRate(engine, 1, newTokens, o.promptTokens(), vocabulary, k -> null));
         out.printf(Locale.ROOT, "decode, batch 1: %.1f tokens/s%n", batch1);
         double batch8 =
-            decodeRate(engine, BATCH, newTokens, o.promptTokens(), vocabulary, i -> null);
+            median(
+                () ->
+                    decodeRate(engine, BATCH, newTokens, o.promptTokens(), vocabulary, k -> null));
         out.printf(
             Locale.ROOT,
             "decode, batch %d: %.1f tokens/s (%.2f× batch 1)%n",
@@ -143,10 +147,18 @@ public final class DecodeBenchmark {
         for (int i = 0; i < BATCH; i++) {
           engine.adapters().load(id(i));
         }
-        double single =
-            decodeRate(engine, BATCH, newTokens, o.promptTokens(), vocabulary, i -> id(0));
-        double mixed =
-            decodeRate(engine, BATCH, newTokens, o.promptTokens(), vocabulary, DecodeBenchmark::id);
+        // Alternate the two so drift in the machine's speed hits both alike; medians of 3.
+        double[] singles = new double[RUNS];
+        double[] mixes = new double[RUNS];
+        for (int run = 0; run < RUNS; run++) {
+          singles[run] =
+              decodeRate(engine, BATCH, newTokens, o.promptTokens(), vocabulary, k -> id(0));
+          mixes[run] =
+              decodeRate(
+                  engine, BATCH, newTokens, o.promptTokens(), vocabulary, DecodeBenchmark::id);
+        }
+        double single = percentile(singles, 50);
+        double mixed = percentile(mixes, 50);
         out.printf(
             Locale.ROOT,
             "decode, batch %d, one adapter on every row: %.1f tokens/s; %d different adapters: %.1f tokens/s;"
@@ -273,6 +285,14 @@ public final class DecodeBenchmark {
       percentile(switched, 99),
       percentile(hot, 50)
     };
+  }
+
+  private static double median(java.util.function.DoubleSupplier run) {
+    double[] v = new double[RUNS];
+    for (int i = 0; i < RUNS; i++) {
+      v[i] = run.getAsDouble();
+    }
+    return percentile(v, 50);
   }
 
   static String id(int i) {

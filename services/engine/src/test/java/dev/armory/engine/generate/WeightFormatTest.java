@@ -46,10 +46,9 @@ class WeightFormatTest {
       EngineConfig config = EngineConfig.defaults().withWeights(format);
       try (DecodeEngine engine = DecodeEngine.open(dir, config)) {
         GenerationResult r = engine.generate(GenerationRequest.greedy(new int[] {1, 20, 21}, 12));
-        assertEquals(
-            12,
-            r.completionTokens()
-                + (r.finishReason() == FinishReason.STOP ? 12 - r.completionTokens() : 0));
+        assertTrue(r.completionTokens() >= 1 && r.completionTokens() <= 12, r.toString());
+        assertTrue(
+            r.finishReason() == FinishReason.LENGTH || r.finishReason() == FinishReason.STOP);
       }
     }
   }
