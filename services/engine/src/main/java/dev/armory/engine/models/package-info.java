@@ -8,6 +8,11 @@
  * dev.armory.engine.models.ModelArchitecture} (built per family by {@code LlamaFamilyLayout} and
  * {@code Gpt2Layout}), {@link dev.armory.engine.models.CheckpointBinding} (architecture meets
  * safetensors), then {@link dev.armory.engine.models.ModelInspector} and {@link
- * dev.armory.engine.models.ModuleTree} (what {@code armory inspect} prints).
+ * dev.armory.engine.models.ModuleTree} (what {@code armory inspect} prints). Forward graphs: {@link
+ * dev.armory.engine.models.CausalLmGraph} (training forward; {@code logits} for inference graphs
+ * that bring their own {@link dev.armory.engine.models.DecoderParts}: a {@link
+ * dev.armory.engine.models.SelfAttention} and {@link dev.armory.engine.models.Normalization}),
+ * {@link dev.armory.engine.models.LinearLayers} (how each named linear computes) and {@link
+ * dev.armory.engine.models.LlamaRotary} (rotary tables from a config).
  */
 package dev.armory.engine.models;

@@ -7,6 +7,9 @@
  * dev.armory.engine.quant.MatMulBnb4} (ONNX Runtime's contrib op with its VJP), {@link
  * dev.armory.engine.quant.Nf4Dequantization} (the same weights unpacked with standard ops), {@link
  * dev.armory.engine.quant.Nf4Linear} (what model graphs call) and {@link
- * dev.armory.engine.quant.QuantizedGraphs} (session settings and resident bytes).
+ * dev.armory.engine.quant.QuantizedGraphs} (session settings and resident bytes). Inference-only
+ * int4: {@link dev.armory.engine.quant.Int4Quantizer} (asymmetric blocks in MatMulNBits' layout),
+ * {@link dev.armory.engine.quant.Int4Tensor}, {@link dev.armory.engine.quant.MatMulNBits} and
+ * {@link dev.armory.engine.quant.Int4Linears}.
  */
 package dev.armory.engine.quant;

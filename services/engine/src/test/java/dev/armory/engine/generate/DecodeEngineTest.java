@@ -176,6 +176,34 @@ class DecodeEngineTest {
   }
 
   @Test
+  void closingTheEngineCancelsWhatIsRunningAndQueued() throws Exception {
+    TinyModelGenerator.generate(ModelType.GPT2, dir, 4);
+    EngineLimits limits = EngineLimits.defaults().withMaxBatchSize(1);
+    DecodeEngine engine = DecodeEngine.open(dir, EngineConfig.defaults().withLimits(limits));
+    CountDownLatch started = new CountDownLatch(1);
+    GenerationHandle running =
+        engine.submit(
+            GenerationRequest.greedy(new int[] {1, 5}, 120),
+            new GenerationListener() {
+              @Override
+              public void onToken(TokenDelta delta) {
+                started.countDown();
+              }
+            });
+    GenerationHandle queued = engine.submit(GenerationRequest.greedy(new int[] {1, 6}, 5), null);
+    assertTrue(started.await(30, TimeUnit.SECONDS));
+    engine.close();
+    FinishReason first = running.result().get(30, TimeUnit.SECONDS).finishReason();
+    assertTrue(first == FinishReason.CANCELLED || first == FinishReason.LENGTH, first.toString());
+    FinishReason second = queued.result().get(30, TimeUnit.SECONDS).finishReason();
+    assertTrue(
+        second == FinishReason.CANCELLED || second == FinishReason.LENGTH, second.toString());
+    assertThrows(
+        IllegalStateException.class,
+        () -> engine.submit(GenerationRequest.greedy(new int[] {1}, 1), null));
+  }
+
+  @Test
   void seededSamplingIsReproducibleAloneAndInABatch() throws Exception {
     TinyModelGenerator.generate(ModelType.QWEN2, dir, 8);
     int[] prompt = {1, 30, 31, 32};

@@ -41,10 +41,18 @@ class KvCacheGraphTest {
     KvCacheGraph.Options gqa =
         new KvCacheGraph.Options(KvCacheGraph.AttentionKernel.GROUP_QUERY, false, false, false);
     KvCacheGraph.Options fused = KvCacheGraph.Options.fused();
+    // Standard attention with the contrib norms and RotaryEmbedding (GroupQueryAttention rotates
+    // in-kernel when the head size allows, so this is where RotaryEmbedding meets every model).
+    KvCacheGraph.Options contribAroundStandard =
+        new KvCacheGraph.Options(KvCacheGraph.AttentionKernel.STANDARD, true, true, false);
     return Stream.of(ModelType.values())
         .flatMap(
             t ->
-                Stream.of(Arguments.of(t, standard), Arguments.of(t, gqa), Arguments.of(t, fused)));
+                Stream.of(
+                    Arguments.of(t, standard),
+                    Arguments.of(t, gqa),
+                    Arguments.of(t, fused),
+                    Arguments.of(t, contribAroundStandard)));
   }
 
   @ParameterizedTest(name = "{0} {1}")
