@@ -318,6 +318,7 @@ final class BatchScheduler implements Runnable {
         active.remove(last);
         cache.setLength(last, 0);
       }
+      activeCount = active.size(); // before the result is published: callers may read stats
       end(r, r.finish, r.error);
     }
     activeCount = active.size();
