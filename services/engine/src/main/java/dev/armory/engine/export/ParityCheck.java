@@ -74,6 +74,10 @@ final class ParityCheck {
           firstDisagreement = k;
         }
       }
+      double scale = 0;
+      for (float x : ref) {
+        scale = Math.max(scale, Math.abs(x));
+      }
       double max = Double.isNaN(decodeMax) ? promptMax : Math.max(promptMax, decodeMax);
       results.add(
           new ParityReport.PromptParity(
@@ -86,7 +90,8 @@ final class ParityCheck {
               greedyTokens,
               agreements,
               firstDisagreement,
-              generated));
+              generated,
+              scale));
     }
     return new ParityReport(precision, referenceName, threshold, results);
   }

@@ -33,6 +33,7 @@ public record ParityReport(
    * @param greedyAgreements of those, how many the reference's argmax at the same position equals
    * @param firstDisagreement index of the first greedy token the reference would not choose, or −1
    * @param tokens the tokens the export generated
+   * @param referenceMaxAbsLogit the largest |logit| of the reference, to judge differences by
    */
   public record PromptParity(
       String text,
@@ -44,7 +45,8 @@ public record ParityReport(
       int greedyTokens,
       int greedyAgreements,
       int firstDisagreement,
-      long[] tokens) {
+      long[] tokens,
+      double referenceMaxAbsLogit) {
     public double greedyAgreement() {
       return (double) greedyAgreements / greedyTokens;
     }
@@ -71,6 +73,11 @@ public record ParityReport(
     return total == 0 ? 1 : (double) agree / total;
   }
 
+  /** The largest |logit| the reference produced over all prompts. */
+  public double referenceMaxAbsLogit() {
+    return prompts.stream().mapToDouble(PromptParity::referenceMaxAbsLogit).max().orElse(0);
+  }
+
   /** True when the largest difference is within the threshold. */
   public boolean passed() {
     return maxAbs() <= threshold;
@@ -85,6 +92,7 @@ public record ParityReport(
     r.put("max_abs", maxAbs());
     r.put("mean_abs", meanAbs());
     r.put("greedy_agreement", greedyAgreement());
+    r.put("reference_max_abs_logit", referenceMaxAbsLogit());
     ArrayNode list = r.putArray("prompts");
     for (PromptParity p : prompts) {
       ObjectNode n = list.addObject();
@@ -101,6 +109,7 @@ public record ParityReport(
       n.put("greedy_tokens", p.greedyTokens());
       n.put("greedy_agreement", p.greedyAgreement());
       n.put("first_disagreement", p.firstDisagreement());
+      n.put("reference_max_abs_logit", p.referenceMaxAbsLogit());
       ArrayNode t = n.putArray("generated_tokens");
       for (long id : p.tokens()) {
         t.add(id);
@@ -130,9 +139,11 @@ public record ParityReport(
     sb.append(
         String.format(
             Locale.ROOT,
-            "  overall: max abs %.3e (threshold %.1e), mean abs %.3e, greedy agreement %.1f%%: %s",
+            "  overall: max abs %.3e (threshold %.1e; reference logits up to %.2f), mean abs %.3e,"
+                + " greedy agreement %.1f%%: %s",
             maxAbs(),
             threshold,
+            referenceMaxAbsLogit(),
             meanAbs(),
             100 * greedyAgreement(),
             passed() ? "PASSED" : "FAILED"));

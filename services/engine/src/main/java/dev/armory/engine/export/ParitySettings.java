@@ -20,8 +20,8 @@ public record ParitySettings(
     double int4MaxAbs) {
 
   public static final double DEFAULT_FP32_MAX_ABS = 1e-4;
-  public static final double DEFAULT_FP16_MAX_ABS = 0.05;
-  public static final double DEFAULT_INT4_MAX_ABS = 2.0;
+  public static final double DEFAULT_FP16_MAX_ABS = 0.1;
+  public static final double DEFAULT_INT4_MAX_ABS = 10.0;
 
   public ParitySettings {
     prompts = List.copyOf(prompts);
@@ -35,7 +35,12 @@ public record ParitySettings(
     }
   }
 
-  /** Built-in prompts, 16 greedy tokens, thresholds 1e-4 (fp32), 0.05 (fp16), 2.0 (int4). */
+  /**
+   * Built-in prompts, 16 greedy tokens, thresholds 1e-4 (fp32: only float rounding may differ), 0.1
+   * (fp16 weight rounding) and 10 (int4: a sanity bound that catches a broken export, not a quality
+   * bar; round-to-nearest int4 moves the logits of small models by several units, so judge int4 by
+   * the report's mean difference and greedy agreement).
+   */
   public static ParitySettings defaults() {
     return new ParitySettings(
         List.of(), 16, DEFAULT_FP32_MAX_ABS, DEFAULT_FP16_MAX_ABS, DEFAULT_INT4_MAX_ABS);

@@ -34,6 +34,15 @@ class OnnxExporterTest {
   @TempDir Path dir;
 
   static Path adapter(Path model, Path out, int rank, long seed) throws Exception {
+    return adapter(model, out, rank, seed, 0.1, 0.1);
+  }
+
+  /**
+   * An all-linear adapter of rank r (alpha 2r): A and B normal with the given std, or A as {@link
+   * LoraAdapter#initialise} draws it when {@code stdA} is 0.
+   */
+  static Path adapter(Path model, Path out, int rank, long seed, double stdA, double stdB)
+      throws Exception {
     try (HfModelDir m = HfModelDir.open(model)) {
       ModelArchitecture arch = ModelArchitecture.of(m.config());
       LoraConfig config =
@@ -44,11 +53,10 @@ class OnnxExporterTest {
       LoraAdapter a = LoraAdapter.initialise(arch, config, seed);
       SplittableRandom random = new SplittableRandom(seed);
       for (LoraAdapter.Module mod : a.modules()) {
-        for (FloatBuffer b : List.of(mod.a(), mod.b())) {
-          for (int i = 0; i < b.capacity(); i++) {
-            b.put(i, (float) (random.nextGaussian() * 0.1));
-          }
+        if (stdA > 0) {
+          fill(mod.a(), random, stdA);
         }
+        fill(mod.b(), random, stdB);
       }
       a.save(out);
     }
@@ -238,6 +246,12 @@ class OnnxExporterTest {
     assertTrue(r.parity().reference().contains("TIES"), r.parity().reference());
     assertTrue(r.parity().maxAbs() <= 1e-4, "" + r.parity().maxAbs());
     assertEquals("ties", metadata(r.onnxFile()).get("armory.merge_method"));
+  }
+
+  private static void fill(FloatBuffer b, SplittableRandom random, double std) {
+    for (int i = 0; i < b.capacity(); i++) {
+      b.put(i, (float) (random.nextGaussian() * std));
+    }
   }
 
   static Map<String, String> metadata(Path onnx) throws Exception {
