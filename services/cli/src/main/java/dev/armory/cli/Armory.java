@@ -20,6 +20,8 @@ import picocli.CommandLine.ScopeType;
       DevCommand.class,
       GenerateCommand.class,
       TrainCommand.class,
+      MergeCommand.class,
+      ExportCommand.class,
       BenchCommand.class
     })
 public final class Armory implements Runnable {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       BenchTrainCommand.class,
-      BenchDecodeCommand.class
+      BenchDecodeCommand.class,
+      BenchMergeCommand.class
     })
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

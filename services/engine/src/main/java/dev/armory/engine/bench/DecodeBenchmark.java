@@ -191,7 +191,7 @@ public final class DecodeBenchmark {
    * Decode tokens/s of {@code rows} requests decoding together: tokens produced after the last row
    * joined, over the time from then to the end (prompts excluded).
    */
-  private static double decodeRate(
+  static double decodeRate(
       DecodeEngine engine,
       int rows,
       int newTokens,
@@ -299,7 +299,7 @@ public final class DecodeBenchmark {
     return String.format(Locale.ROOT, "adapter-%04d", i);
   }
 
-  private static int[] prompt(int seed, int length, int vocabulary) {
+  static int[] prompt(int seed, int length, int vocabulary) {
     SplittableRandom r = new SplittableRandom(seed);
     int[] p = new int[length];
     for (int i = 0; i < length; i++) {
@@ -308,7 +308,7 @@ public final class DecodeBenchmark {
     return p;
   }
 
-  private static double percentile(double[] values, double p) {
+  static double percentile(double[] values, double p) {
     double[] s = values.clone();
     Arrays.sort(s);
     int i = (int) Math.ceil(p / 100.0 * s.length) - 1;
@@ -382,8 +382,12 @@ public final class DecodeBenchmark {
   }
 
   private static Path synthetic(Path dir, Options o) throws IOException {
+    return syntheticLlama(dir, o.syntheticHidden(), o.syntheticLayers());
+  }
+
+  /** A random Llama of {@code hidden} width and {@code layers} layers with the tiny tokenizer. */
+  static Path syntheticLlama(Path dir, int hidden, int layers) throws IOException {
     TinyTokenizer.Written tok = TinyTokenizer.write(dir, 1024);
-    int hidden = o.syntheticHidden();
     int heads = Math.max(1, hidden / 64);
     LlamaConfig config =
         new LlamaConfig(
@@ -391,7 +395,7 @@ public final class DecodeBenchmark {
             tok.vocabSize(),
             hidden,
             hidden * 8 / 3 / 64 * 64,
-            o.syntheticLayers(),
+            layers,
             heads,
             Math.max(1, heads / 4),
             hidden / heads,
@@ -414,7 +418,7 @@ public final class DecodeBenchmark {
     return dir;
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

@@ -106,7 +106,11 @@ public final class OnnxExporter {
       String baseHash;
       if (!adapters.isEmpty() || base.weights() != BaseWeights.FLOAT32) {
         listener.stage(
-            "merging " + adapters.size() + " adapter(s) in float32 (" + base.weights() + " base)");
+            "merging "
+                + adapters.size()
+                + " adapter(s) in float32 ("
+                + base.weights().name().toLowerCase()
+                + " base)");
         MergeResult merged =
             ModelMerger.merge(
                 new MergeRequest(
