@@ -22,7 +22,8 @@ import picocli.CommandLine.ScopeType;
       TrainCommand.class,
       MergeCommand.class,
       ExportCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      JudgeCommand.class
     })
 public final class Armory implements Runnable {
 
