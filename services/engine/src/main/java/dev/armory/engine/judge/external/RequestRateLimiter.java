@@ -24,11 +24,15 @@ final class RequestRateLimiter {
     }
   }
 
-  private synchronized long reserve() {
+  private long reserve() {
+    return reserve(System.nanoTime());
+  }
+
+  /** Reserves the next start at or after {@code now} (nanoTime) and returns the wait in nanos. */
+  synchronized long reserve(long now) {
     if (intervalNanos == 0) {
       return 0;
     }
-    long now = System.nanoTime();
     long start = nextStart == Long.MIN_VALUE || nextStart - now < 0 ? now : nextStart;
     nextStart = start + intervalNanos;
     return start - now;
