@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Everything a LoRA/QLoRA supervised fine-tuning run needs.
+ * Everything a LoRA/QLoRA fine-tuning run needs: supervised (SFT) by default, DPO on preference
+ * pairs when {@code dpo} is set.
  *
  * @param modelDir Hugging Face model directory (config.json, safetensors, tokenizer)
  * @param trainData JSONL training data in any format the data package reads
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param trainOnInputs train on prompt tokens too (default: only assistant/completion tokens)
  * @param skipBadLines skip and count malformed data lines instead of failing
  * @param session ONNX Runtime settings (threads, execution provider)
+ * @param dpo the DPO objective's settings, or null for supervised fine-tuning
  */
 public record FineTuneRequest(
     Path modelDir,
@@ -37,7 +39,8 @@ public record FineTuneRequest(
     boolean packing,
     boolean trainOnInputs,
     boolean skipBadLines,
-    SessionConfig session) {
+    SessionConfig session,
+    DpoOptions dpo) {
 
   public FineTuneRequest {
     Objects.requireNonNull(modelDir, "modelDir");
@@ -53,6 +56,71 @@ public record FineTuneRequest(
     if (maxSeqLen < 2) {
       throw new IllegalArgumentException("max_seq_len must be at least 2, got " + maxSeqLen);
     }
+    if (dpo != null && packing) {
+      throw new IllegalArgumentException(
+          "packing does not apply to DPO: a pair's chosen and rejected sequences are rows of their"
+              + " own; drop --packing");
+    }
+    if (dpo != null && trainOnInputs) {
+      throw new IllegalArgumentException(
+          "DPO scores completion tokens only; drop --train-on-inputs");
+    }
+  }
+
+  /** A supervised fine-tuning request. */
+  public FineTuneRequest(
+      Path modelDir,
+      Path trainData,
+      Path evalData,
+      double evalFraction,
+      Path runDir,
+      BaseWeights base,
+      LoraConfig lora,
+      TrainingConfig training,
+      int maxSeqLen,
+      boolean packing,
+      boolean trainOnInputs,
+      boolean skipBadLines,
+      SessionConfig session) {
+    this(
+        modelDir,
+        trainData,
+        evalData,
+        evalFraction,
+        runDir,
+        base,
+        lora,
+        training,
+        maxSeqLen,
+        packing,
+        trainOnInputs,
+        skipBadLines,
+        session,
+        null);
+  }
+
+  /** The same request with the DPO objective ({@code null}: supervised fine-tuning). */
+  public FineTuneRequest withDpo(DpoOptions options) {
+    return new FineTuneRequest(
+        modelDir,
+        trainData,
+        evalData,
+        evalFraction,
+        runDir,
+        base,
+        lora,
+        training,
+        maxSeqLen,
+        packing,
+        trainOnInputs,
+        skipBadLines,
+        session,
+        options);
+  }
+
+  /** True for a DPO run. */
+  public boolean isDpo() {
+    return dpo != null;
   }
 
   /** QLoRA defaults for a model and data: NF4 base, LoRA r 16, 10% eval, 512 tokens. */

@@ -4,17 +4,21 @@ import dev.armory.engine.data.Collator;
 import dev.armory.engine.data.Dataset;
 import dev.armory.engine.data.EncodeOptions;
 import dev.armory.engine.data.EncodedDataset;
+import dev.armory.engine.data.EncodedPreferences;
 import dev.armory.engine.data.EvalSplit;
 import dev.armory.engine.data.ExampleEncoder;
 import dev.armory.engine.data.JsonlDatasetReader;
 import dev.armory.engine.data.Packer;
+import dev.armory.engine.data.PreferenceExample;
 import dev.armory.engine.data.ReadOptions;
 import dev.armory.engine.data.TokenizedExample;
 import dev.armory.engine.data.TrainingRow;
+import dev.armory.engine.graph.Graph;
 import dev.armory.engine.hf.HfModelDir;
 import dev.armory.engine.models.ModelArchitecture;
 import dev.armory.engine.models.ModelParameters;
 import dev.armory.engine.peft.LoraAdapter;
+import dev.armory.engine.peft.LoraConfig;
 import dev.armory.engine.quant.QuantizedGraphs;
 import dev.armory.engine.tokenizer.HfTokenizer;
 import dev.armory.engine.train.Checkpoint;
@@ -34,15 +38,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A LoRA/QLoRA supervised fine-tuning run from files to adapter: reads the model and data, builds
- * the adapter and the training graphs, and drives the trainer. Resuming continues the run in the
- * same directory from its last checkpoint.
+ * A LoRA/QLoRA fine-tuning run from files to adapter: reads the model and data, builds the adapter
+ * and the training graphs, and drives the trainer. The objective is supervised fine-tuning, or DPO
+ * on preference pairs when the request says so: then the reference policy's log-probs are computed
+ * once, before the first step, with the forward graph over the same frozen weights. Resuming
+ * continues the run in the same directory from its last checkpoint.
  */
 public final class FineTuneRun {
   private final FineTuneRequest request;
   private final List<ProgressListener> listeners = new ArrayList<>();
   private PrintStream console = System.out;
-  private volatile Trainer<SftBatch> trainer;
+  private volatile Trainer<?> trainer;
   private double baseEvalLoss = Double.NaN;
   private volatile boolean stopRequested;
 
@@ -68,7 +74,7 @@ public final class FineTuneRun {
    */
   public void requestStop() {
     stopRequested = true;
-    Trainer<SftBatch> t = trainer;
+    Trainer<?> t = trainer;
     if (t != null) {
       t.requestStop();
     }
@@ -94,9 +100,14 @@ public final class FineTuneRun {
         train = s.train();
         eval = s.eval();
       }
+      if (request.isDpo()) {
+        return runDpo(model, tokenizer, arch, params, train, eval, resume);
+      }
       if (train.isPreference()) {
         throw new IllegalArgumentException(
-            request.trainData() + " holds preference pairs; train them with the DPO objective");
+            request.trainData()
+                + " holds preference pairs (prompt/chosen/rejected); train them with the DPO"
+                + " objective (--objective dpo)");
       }
       ExampleEncoder encoder =
           new ExampleEncoder(
@@ -116,11 +127,7 @@ public final class FineTuneRun {
               arch,
               request.lora().withBaseModel(request.modelDir().toString()),
               request.training().seed());
-      Parameters trainable = new Parameters();
-      for (LoraAdapter.Module m : adapter.modules()) {
-        trainable.wrap(m.aKey(), m.aShape(), m.a());
-        trainable.wrap(m.bKey(), m.bShape(), m.b());
-      }
+      Parameters trainable = trainableFactors(adapter);
       LoraTrainingGraph graphs = LoraTrainingGraph.build(arch, params, adapter, request.base());
       try (SftStepFunction step = new SftStepFunction(graphs, trainable, request.session())) {
         TrainerBuilder<SftBatch> builder =
@@ -156,12 +163,142 @@ public final class FineTuneRun {
         if (stopRequested) {
           trainer.requestStop();
         }
-        boolean hasCheckpoint =
-            Files.isDirectory(new RunDirectory(request.runDir()).checkpoints())
-                && Checkpoint.latest(new RunDirectory(request.runDir()).checkpoints()) != null;
-        return resume && hasCheckpoint ? trainer.resume() : trainer.run();
+        return start(trainer, resume);
       }
     }
+  }
+
+  private TrainingResult start(Trainer<?> t, boolean resume) throws IOException {
+    RunDirectory dir = new RunDirectory(request.runDir());
+    boolean hasCheckpoint =
+        Files.isDirectory(dir.checkpoints()) && Checkpoint.latest(dir.checkpoints()).isPresent();
+    return resume && hasCheckpoint ? t.resume() : t.run();
+  }
+
+  /**
+   * DPO: encodes the pairs, computes the reference log-probs of every pair once with the starting
+   * factors (B = 0: the base model; or the start adapter), then trains.
+   */
+  private TrainingResult runDpo(
+      HfModelDir model,
+      HfTokenizer tokenizer,
+      ModelArchitecture arch,
+      ModelParameters params,
+      Dataset train,
+      Dataset eval,
+      boolean resume)
+      throws IOException {
+    DpoOptions dpo = request.dpo();
+    ExampleEncoder encoder =
+        new ExampleEncoder(
+            tokenizer,
+            EncodeOptions.of(request.maxSeqLen()).withSkipBadLines(request.skipBadLines()));
+    EncodedPreferences trainSet = encoder.encodePreferences(train);
+    if (trainSet.pairs().isEmpty()) {
+      throw new IllegalArgumentException(
+          request.trainData()
+              + ": no preference pair is left after encoding (every prompt fills max_seq_len "
+              + request.maxSeqLen()
+              + "); raise --max-seq-len or shorten the prompts");
+    }
+    List<PreferenceExample> evalPairs =
+        eval == null || eval.records().isEmpty()
+            ? List.of()
+            : encoder.encodePreferences(eval).pairs();
+    LoraAdapter adapter =
+        dpo.startAdapter() != null
+            ? LoraAdapter.load(dpo.startAdapter(), arch)
+            : LoraAdapter.initialise(
+                arch,
+                request.lora().withBaseModel(request.modelDir().toString()),
+                request.training().seed());
+    Parameters trainable = trainableFactors(adapter);
+    DpoTrainingGraph graphs =
+        DpoTrainingGraph.build(
+            arch, params, adapter, request.base(), dpo.beta(), dpo.labelSmoothing());
+    Collator collator = Collator.forTokenizer(tokenizer);
+    try (DpoStepFunction step =
+        new DpoStepFunction(
+            graphs, trainable, request.session(), dpo.beta(), dpo.labelSmoothing())) {
+      // Before any step (and before a resume loads its checkpoint) the factors are the start.
+      long t0 = System.nanoTime();
+      List<DpoExample> trainPairs = withReference(step, collator, trainSet.pairs());
+      List<DpoExample> evalSet = withReference(step, collator, evalPairs);
+      if (console != null) {
+        console.printf(
+            "reference log-probs (%s): %d pairs in %.1f s%n",
+            dpo.startAdapter() != null ? "start adapter " + dpo.startAdapter() : "base model",
+            trainPairs.size() + evalSet.size(),
+            (System.nanoTime() - t0) / 1e9);
+      }
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("objective", "dpo");
+      extra.put("dpo_beta", dpo.beta());
+      extra.put("dpo_label_smoothing", dpo.labelSmoothing());
+      extra.put(
+          "reference",
+          dpo.startAdapter() != null
+              ? dpo.startAdapter().toAbsolutePath().toString()
+              : "base model");
+      extra.put("train_pairs", trainPairs.size());
+      extra.put("eval_pairs", evalSet.size());
+      extra.put("truncated_pairs", trainSet.truncated());
+      extra.put("dropped_pairs", trainSet.dropped().size());
+      extra.put("skipped_lines", train.badLines().size() + trainSet.skipped().size());
+      TrainerBuilder<DpoBatch> builder =
+          Trainer.<DpoBatch>builder()
+              .config(request.training())
+              .parameters(trainable)
+              .stepFunction(step)
+              .runDirectory(request.runDir())
+              .lineage(
+                  new RunLineage(
+                      ModelHashes.sha256(model),
+                      train.sha256(),
+                      eval == null ? null : eval.sha256(),
+                      adapterFacts(
+                          arch,
+                          adapter,
+                          graphs.quantized() ? graphs.trainingGraph().graph() : null,
+                          extra)))
+              .adapterWriter((dir, p) -> adapter.save(dir))
+              .console(console)
+              .trainData(trainPairs, pairs -> DpoBatch.of(collator, pairs));
+      if (!evalSet.isEmpty()) {
+        builder.evalData(evalSet, pairs -> DpoBatch.of(collator, pairs));
+      }
+      listeners.forEach(builder::listener);
+      Trainer<DpoBatch> t = builder.build();
+      trainer = t;
+      if (stopRequested) {
+        t.requestStop();
+      }
+      return start(t, resume);
+    }
+  }
+
+  /** The pairs with the reference log-probs of their completions, in micro-batches. */
+  private List<DpoExample> withReference(
+      DpoStepFunction step, Collator collator, List<PreferenceExample> pairs) {
+    List<DpoExample> out = new ArrayList<>(pairs.size());
+    int batch = request.training().microBatchSize();
+    for (int i = 0; i < pairs.size(); i += batch) {
+      List<PreferenceExample> chunk = pairs.subList(i, Math.min(pairs.size(), i + batch));
+      float[] ref = step.logProbs(collator.collatePreferences(chunk));
+      for (int k = 0; k < chunk.size(); k++) {
+        out.add(new DpoExample(chunk.get(k), ref[k], ref[k + chunk.size()]));
+      }
+    }
+    return out;
+  }
+
+  private static Parameters trainableFactors(LoraAdapter adapter) {
+    Parameters trainable = new Parameters();
+    for (LoraAdapter.Module m : adapter.modules()) {
+      trainable.wrap(m.aKey(), m.aShape(), m.a());
+      trainable.wrap(m.bKey(), m.bShape(), m.b());
+    }
+    return trainable;
   }
 
   /** The base model's loss on the eval set before training (NaN without eval data or on resume). */
@@ -195,28 +332,47 @@ public final class FineTuneRun {
       EncodedDataset encoded)
       throws IOException {
     Map<String, Object> extra = new LinkedHashMap<>();
-    extra.put("method", request.base() == BaseWeights.FLOAT32 ? "lora" : "qlora");
-    extra.put("base_model", request.modelDir().toAbsolutePath().toString());
-    extra.put("model_type", arch.modelType().hfName());
-    extra.put("base_weights", request.base().name().toLowerCase());
-    extra.put("lora_r", request.lora().rank());
-    extra.put("lora_alpha", request.lora().alpha());
-    extra.put("lora_dropout", request.lora().dropout());
-    extra.put("use_rslora", request.lora().useRslora());
-    extra.put("target_modules", adapter.modules().stream().map(m -> m.target().name()).toList());
-    extra.put("trainable_parameters", adapter.parameterCount());
-    extra.put("max_seq_len", request.maxSeqLen());
+    extra.put("objective", "sft");
     extra.put("packing", request.packing());
     extra.put("train_on_inputs", request.trainOnInputs());
     extra.put("train_examples", encoded.examples().size());
     extra.put("truncated_examples", encoded.truncated());
     extra.put("dropped_examples", encoded.dropped().size());
     extra.put("skipped_lines", train.badLines().size() + encoded.skipped().size());
-    if (graphs.quantized()) {
-      var bytes = QuantizedGraphs.residentBytes(graphs.trainingGraph().graph());
-      extra.put("base_weight_bytes_per_quantised_parameter", bytes.bytesPerParameter());
-    }
     return new RunLineage(
-        ModelHashes.sha256(model), train.sha256(), eval == null ? null : eval.sha256(), extra);
+        ModelHashes.sha256(model),
+        train.sha256(),
+        eval == null ? null : eval.sha256(),
+        adapterFacts(
+            arch, adapter, graphs.quantized() ? graphs.trainingGraph().graph() : null, extra));
+  }
+
+  /**
+   * Method, model and adapter facts for the manifest, followed by the objective's {@code extra}.
+   */
+  private Map<String, Object> adapterFacts(
+      ModelArchitecture arch,
+      LoraAdapter adapter,
+      Graph quantizedGraph,
+      Map<String, Object> objective) {
+    Map<String, Object> facts = new LinkedHashMap<>();
+    LoraConfig lora = adapter.config();
+    facts.put("method", request.base() == BaseWeights.FLOAT32 ? "lora" : "qlora");
+    facts.put("base_model", request.modelDir().toAbsolutePath().toString());
+    facts.put("model_type", arch.modelType().hfName());
+    facts.put("base_weights", request.base().name().toLowerCase());
+    facts.put("lora_r", lora.rank());
+    facts.put("lora_alpha", lora.alpha());
+    facts.put("lora_dropout", lora.dropout());
+    facts.put("use_rslora", lora.useRslora());
+    facts.put("target_modules", adapter.modules().stream().map(m -> m.target().name()).toList());
+    facts.put("trainable_parameters", adapter.parameterCount());
+    facts.put("max_seq_len", request.maxSeqLen());
+    facts.putAll(objective);
+    if (quantizedGraph != null) {
+      var bytes = QuantizedGraphs.residentBytes(quantizedGraph);
+      facts.put("base_weight_bytes_per_quantised_parameter", bytes.bytesPerParameter());
+    }
+    return facts;
   }
 }

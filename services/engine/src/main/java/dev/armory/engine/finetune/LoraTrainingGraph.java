@@ -43,10 +43,7 @@ public final class LoraTrainingGraph {
   /** Builds both graphs for {@code adapter} over the model's weights held as {@code base}. */
   public static LoraTrainingGraph build(
       ModelArchitecture arch, ModelParameters params, LoraAdapter adapter, BaseWeights base) {
-    Nf4Linears nf4 =
-        base == BaseWeights.FLOAT32
-            ? null
-            : new Nf4Linears(params, Nf4Quantizer.qlora(base == BaseWeights.NF4));
+    Nf4Linears nf4 = nf4(params, base);
     LinearLayers frozen = nf4 != null ? nf4 : new DenseLinears(params);
     GraphBuilder train = GraphBuilder.create("lora-train");
     Value seed =
@@ -65,6 +62,13 @@ public final class LoraTrainingGraph {
     LoraLinears evalLora = LoraLinears.trainable(frozen, adapter.withoutDropout(), null);
     CausalLmGraph.build(g.eval, arch, params, options.withLinears(evalLora));
     return g;
+  }
+
+  /** The NF4 layers that hold the base weights as {@code base} says, or null for float32. */
+  static Nf4Linears nf4(ModelParameters params, BaseWeights base) {
+    return base == BaseWeights.FLOAT32
+        ? null
+        : new Nf4Linears(params, Nf4Quantizer.qlora(base == BaseWeights.NF4));
   }
 
   public GraphBuilder trainingGraph() {

@@ -19,6 +19,56 @@ public final class CrossEntropy {
    * even where their logits hold −∞ from vocabulary masking.
    */
   public static Value loss(GraphBuilder b, Value logits, Value labels, long ignoreIndex) {
+    check(logits, labels);
+    try (var s = b.scope("cross_entropy")) {
+      Value ignored = ignored(b, labels, ignoreIndex);
+      Value nll = b.neg(labelLogProbs(b, logits, labels, ignored)); // [B, T]
+      Value total = b.reduceSum(nll, false);
+      Value counted = b.reduceSum(b.cast(b.not(ignored), logits.type()), false);
+      Value denominator = b.max(counted, b.scalarLike(logits, 1.0)); // all ignored: 0 / 1
+      return b.div(total, denominator);
+    }
+  }
+
+  /**
+   * Per row, the sum of log softmax(logits)[label] over the positions whose label is not {@code
+   * ignoreIndex}: the log-probability of a sequence's scored tokens (DPO's log π(y|x) when only
+   * completion tokens carry labels); 0 for a row without labels. logits [B, T, V] floating, labels
+   * [B, T] int64; returns [B]. Stable and differentiable as {@link #loss}.
+   */
+  public static Value sequenceLogProbs(
+      GraphBuilder b, Value logits, Value labels, long ignoreIndex) {
+    check(logits, labels);
+    if (labels.rank() != 2) {
+      throw new GraphException(
+          "sequence log-probs need [B, T] labels and [B, T, V] logits, got logits "
+              + logits
+              + " and labels "
+              + labels);
+    }
+    try (var s = b.scope("sequence_logprobs")) {
+      Value ignored = ignored(b, labels, ignoreIndex);
+      return b.reduceSum(labelLogProbs(b, logits, labels, ignored), false, 1); // [B]
+    }
+  }
+
+  private static Value ignored(GraphBuilder b, Value labels, long ignoreIndex) {
+    return b.equal(labels, b.constant(TensorData.ofLongs(new long[0], ignoreIndex)));
+  }
+
+  /** log softmax(logits)[label] per position, exactly 0 where the label is ignored. [B, T] */
+  private static Value labelLogProbs(GraphBuilder b, Value logits, Value labels, Value ignored) {
+    // Ignored positions read class 0 so GatherElements stays in range; Where drops them below.
+    Value safeLabels =
+        b.where(ignored, b.constant(TensorData.ofLongs(new long[0], 0)), labels); // [B, T]
+    Value logProbs = b.logSoftmax(logits, -1); // [B, T, V]
+    Value picked =
+        b.squeeze(b.gatherElements(logProbs, b.unsqueeze(safeLabels, -1), -1), -1); // [B, T]
+    // Where, not a multiply by the mask: 0 · (−∞) would be NaN for a masked-out class 0.
+    return b.where(ignored, b.scalarLike(logits, 0.0), picked);
+  }
+
+  private static void check(Value logits, Value labels) {
     if (!logits.type().isFloating()) {
       throw new GraphException("cross-entropy logits must be floating-point, got " + logits);
     }
@@ -33,22 +83,6 @@ public final class CrossEntropy {
               + logits
               + " and labels "
               + labels);
-    }
-    try (var s = b.scope("cross_entropy")) {
-      Value ignored = b.equal(labels, b.constant(TensorData.ofLongs(new long[0], ignoreIndex)));
-      // Ignored positions read class 0 so GatherElements stays in range; Where drops them below.
-      Value safeLabels =
-          b.where(ignored, b.constant(TensorData.ofLongs(new long[0], 0)), labels); // [B, T]
-      Value logProbs = b.logSoftmax(logits, -1); // [B, T, V]
-      Value picked =
-          b.squeeze(b.gatherElements(logProbs, b.unsqueeze(safeLabels, -1), -1), -1); // [B, T]
-      Value zero = b.scalarLike(logits, 0.0);
-      // Where, not a multiply by the mask: 0 · (−∞) would be NaN for a masked-out class 0.
-      Value nll = b.where(ignored, zero, b.neg(picked)); // [B, T]
-      Value total = b.reduceSum(nll, false);
-      Value counted = b.reduceSum(b.cast(b.not(ignored), logits.type()), false);
-      Value denominator = b.max(counted, b.scalarLike(logits, 1.0)); // all ignored: 0 / 1
-      return b.div(total, denominator);
     }
   }
 }

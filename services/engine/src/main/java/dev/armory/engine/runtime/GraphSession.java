@@ -188,6 +188,22 @@ public final class GraphSession implements AutoCloseable {
   }
 
   /**
+   * Runs the graph writing {@code pinned} outputs into caller-owned tensors and returning the
+   * {@code requested} ones (outputs whose shape changes from run to run); close the result.
+   */
+  public OrtSession.Result runInto(
+      Map<String, ? extends OnnxTensorLike> inputs,
+      Set<String> requested,
+      Map<String, ? extends OnnxValue> pinned) {
+    checkOpen();
+    try {
+      return session.run(inputs, requested, pinned);
+    } catch (OrtException e) {
+      throw failure(inputs, e);
+    }
+  }
+
+  /**
    * The failure of a run, naming the graph, the inputs' types and shapes, and inputs not given
    * (ONNX Runtime reports a missing input only from inside the first kernel that reads it).
    */

@@ -1,6 +1,8 @@
 package dev.armory.engine.train;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything besides tensors that a checkpoint needs to continue a run exactly; saved as {@code
@@ -25,6 +27,8 @@ import java.util.List;
  * @param trainCurve (step, loss) of every step, for the loss curve
  * @param evalCurve (step, eval loss) of every evaluation
  * @param armoryVersion the Armory version that wrote the checkpoint
+ * @param metricCurves (step, value) of every step per objective-specific metric (DPO rewards), for
+ *     the plot; empty for SFT and in checkpoints written before metrics existed
  */
 public record CheckpointState(
     int step,
@@ -45,11 +49,17 @@ public record CheckpointState(
     double elapsedSeconds,
     List<CurvePoint> trainCurve,
     List<CurvePoint> evalCurve,
-    String armoryVersion) {
+    String armoryVersion,
+    Map<String, List<CurvePoint>> metricCurves) {
 
   public CheckpointState {
     trainCurve = List.copyOf(trainCurve);
     evalCurve = List.copyOf(evalCurve);
+    Map<String, List<CurvePoint>> curves = new LinkedHashMap<>();
+    if (metricCurves != null) {
+      metricCurves.forEach((k, v) -> curves.put(k, List.copyOf(v)));
+    }
+    metricCurves = java.util.Collections.unmodifiableMap(curves);
   }
 
   /** One point of a loss curve. */

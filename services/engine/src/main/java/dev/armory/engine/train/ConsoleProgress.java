@@ -3,11 +3,13 @@ package dev.armory.engine.train;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The trainer's console output: the settings once, then one fixed-format line per logged step
- * ({@code step 12/90 | loss 1.234567 | norm 0.5432 | lr 9.87e-03 | 3.2 ms | 1234 tok/s}), a line
- * per evaluation and per checkpoint, and a closing summary.
+ * ({@code step 12/90 | loss 1.234567 | norm 0.5432 | lr 9.87e-03 | 3.2 ms | 1234 tok/s}, then the
+ * objective's own metrics such as {@code | rewards/accuracy 0.7500}), a line per evaluation and per
+ * checkpoint, and a closing summary.
  */
 public final class ConsoleProgress implements ProgressListener {
   private final PrintStream out;
@@ -88,33 +90,35 @@ public final class ConsoleProgress implements ProgressListener {
     }
     out.println(
         f(
-            "step %" + width + "d/%d | loss %.6f | norm %.4f | lr %.2e | %.1f ms | %.0f tok/s",
-            s.step(),
-            s.totalSteps(),
-            s.loss(),
-            s.gradNorm(),
-            s.lr(),
-            s.millis(),
-            s.tokensPerSecond()));
+                "step %" + width + "d/%d | loss %.6f | norm %.4f | lr %.2e | %.1f ms | %.0f tok/s",
+                s.step(),
+                s.totalSteps(),
+                s.loss(),
+                s.gradNorm(),
+                s.lr(),
+                s.millis(),
+                s.tokensPerSecond())
+            + metrics(s.metrics()));
   }
 
   @Override
   public void evaluated(EvalProgress e) {
     out.println(
         f(
-            "eval %"
-                + width
-                + "d/%d | eval loss %.6f | ppl %.4f | train %.6f | gap %+.4f | best %.6f"
-                + " @ %d%s",
-            e.step(),
-            e.totalSteps(),
-            e.evalLoss(),
-            e.perplexity(),
-            e.trainLoss(),
-            e.gap(),
-            e.bestEvalLoss(),
-            e.bestStep(),
-            e.improved() ? " *" : ""));
+                "eval %"
+                    + width
+                    + "d/%d | eval loss %.6f | ppl %.4f | train %.6f | gap %+.4f | best %.6f"
+                    + " @ %d%s",
+                e.step(),
+                e.totalSteps(),
+                e.evalLoss(),
+                e.perplexity(),
+                e.trainLoss(),
+                e.gap(),
+                e.bestEvalLoss(),
+                e.bestStep(),
+                e.improved() ? " *" : "")
+            + metrics(e.metrics()));
   }
 
   @Override
@@ -140,6 +144,13 @@ public final class ConsoleProgress implements ProgressListener {
             r.elapsedSeconds(),
             r.tokens(),
             r.adapterDirectory() == null ? "" : " | adapter " + r.adapterDirectory()));
+  }
+
+  /** " | name value" per objective-specific metric (DPO rewards), in the step function's order. */
+  static String metrics(Map<String, Double> metrics) {
+    StringBuilder out = new StringBuilder();
+    metrics.forEach((k, v) -> out.append(f(" | %s %.4f", k, v)));
+    return out.toString();
   }
 
   private static String bytes(long b) {

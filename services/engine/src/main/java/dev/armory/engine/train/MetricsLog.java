@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code metrics.jsonl}: one JSON object per line, {@code "type": "train"} per logged step and
@@ -89,7 +90,8 @@ final class MetricsLog implements Closeable {
       double lr,
       double millis,
       double tokensPerSecond,
-      long tokensSeen)
+      long tokensSeen,
+      Map<String, Double> extra)
       throws IOException {
     ObjectNode n = JsonCodec.LINE.createObjectNode();
     n.put("type", "train");
@@ -102,12 +104,22 @@ final class MetricsLog implements Closeable {
     n.put("ms", millis);
     n.put("tokens_per_s", tokensPerSecond);
     n.put("tokens", tokensSeen);
+    extra.forEach(n::put);
     write(n);
   }
 
-  /** One evaluation; {@code trainLoss} is the mean training loss since the previous one. */
+  /**
+   * One evaluation; {@code trainLoss} is the mean training loss since the previous one and {@code
+   * extra}'s metrics are written with an {@code eval_} prefix.
+   */
   void eval(
-      int step, double evalLoss, double trainLoss, double bestEvalLoss, int bestStep, long tokens)
+      int step,
+      double evalLoss,
+      double trainLoss,
+      double bestEvalLoss,
+      int bestStep,
+      long tokens,
+      Map<String, Double> extra)
       throws IOException {
     ObjectNode n = JsonCodec.LINE.createObjectNode();
     n.put("type", "eval");
@@ -119,6 +131,7 @@ final class MetricsLog implements Closeable {
     n.put("best_eval_loss", bestEvalLoss);
     n.put("best_step", bestStep);
     n.put("eval_tokens", tokens);
+    extra.forEach((k, v) -> n.put("eval_" + k, v));
     write(n);
   }
 

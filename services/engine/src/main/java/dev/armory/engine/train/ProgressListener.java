@@ -2,6 +2,7 @@ package dev.armory.engine.train;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Follows a run as it goes: the CLI draws a progress bar, the platform publishes events. Called on
@@ -41,6 +42,7 @@ public interface ProgressListener {
    * @param millis wall time of the step
    * @param tokensPerSecond tokens processed per second in this step
    * @param eta estimated time to the end, from the average step time of this session
+   * @param metrics objective-specific figures of the step (DPO rewards), empty for SFT
    */
   record StepProgress(
       int step,
@@ -51,7 +53,26 @@ public interface ProgressListener {
       double lr,
       double millis,
       double tokensPerSecond,
-      Duration eta) {}
+      Duration eta,
+      Map<String, Double> metrics) {
+    public StepProgress {
+      metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+    }
+
+    /** A step without objective-specific figures. */
+    public StepProgress(
+        int step,
+        int totalSteps,
+        int epoch,
+        double loss,
+        double gradNorm,
+        double lr,
+        double millis,
+        double tokensPerSecond,
+        Duration eta) {
+      this(step, totalSteps, epoch, loss, gradNorm, lr, millis, tokensPerSecond, eta, Map.of());
+    }
+  }
 
   /**
    * One evaluation.
@@ -63,6 +84,7 @@ public interface ProgressListener {
    * @param bestEvalLoss lowest eval loss so far (this one included)
    * @param bestStep step of the lowest eval loss
    * @param improved whether this evaluation set a new best
+   * @param metrics objective-specific figures over the eval set (DPO rewards), empty for SFT
    */
   record EvalProgress(
       int step,
@@ -71,7 +93,24 @@ public interface ProgressListener {
       double trainLoss,
       double bestEvalLoss,
       int bestStep,
-      boolean improved) {
+      boolean improved,
+      Map<String, Double> metrics) {
+    public EvalProgress {
+      metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+    }
+
+    /** An evaluation without objective-specific figures. */
+    public EvalProgress(
+        int step,
+        int totalSteps,
+        double evalLoss,
+        double trainLoss,
+        double bestEvalLoss,
+        int bestStep,
+        boolean improved) {
+      this(step, totalSteps, evalLoss, trainLoss, bestEvalLoss, bestStep, improved, Map.of());
+    }
+
     /** exp(eval loss). */
     public double perplexity() {
       return Math.exp(evalLoss);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +56,7 @@ public final class Trainer<B extends Batch> {
   private double elapsedBefore; // seconds spent in earlier sessions of this run
   private final List<CurvePoint> trainCurve = new ArrayList<>();
   private final List<CurvePoint> evalCurve = new ArrayList<>();
+  private final Map<String, List<CurvePoint>> metricCurves = new LinkedHashMap<>();
 
   // Session state.
   private Path lastCheckpoint;
@@ -153,6 +155,7 @@ public final class Trainer<B extends Batch> {
     elapsedBefore = s.elapsedSeconds();
     trainCurve.addAll(s.trainCurve());
     evalCurve.addAll(s.evalCurve());
+    s.metricCurves().forEach((k, v) -> metricCurves.put(k, new ArrayList<>(v)));
     lastCheckpoint = checkpointDir;
     lastSavedStep = step;
     Path best = dir.checkpoints().resolve(Checkpoint.directoryName(bestStep));
@@ -219,6 +222,7 @@ public final class Trainer<B extends Batch> {
       grads.zero();
       double loss = 0;
       long tokens = 0;
+      Map<String, Double> extra = new LinkedHashMap<>();
       for (int micro = 0; micro < accumulation; micro++) {
         B batch = train.next();
         StepOutput out = model.forwardBackward(batch, params, random);
@@ -227,6 +231,7 @@ public final class Trainer<B extends Batch> {
         }
         grads.add(out.gradients(), 1.0f / accumulation);
         loss += out.loss() / accumulation;
+        out.metrics().forEach((k, v) -> extra.merge(k, v / accumulation, Double::sum));
         tokens += batch.tokens();
       }
       // 3) clip by global norm (the norm before clipping is logged)
@@ -242,7 +247,7 @@ public final class Trainer<B extends Batch> {
       sessionSteps++;
       // 5) log, evaluate, checkpoint
       double millis = (System.nanoTime() - t0) / 1e6;
-      recordStep(loss, norm, lr, millis, tokens, sessionSteps);
+      recordStep(loss, norm, lr, millis, tokens, sessionSteps, extra);
       TrainingResult.Stop stop = evaluateAndSave();
       if (stop != null) {
         return stop;
@@ -281,22 +286,33 @@ public final class Trainer<B extends Batch> {
   }
 
   private void recordStep(
-      double loss, double norm, double lr, double millis, long tokens, int sessionSteps)
+      double loss,
+      double norm,
+      double lr,
+      double millis,
+      long tokens,
+      int sessionSteps,
+      Map<String, Double> extra)
       throws IOException {
     lastLoss = loss;
     tokensSeen += tokens;
     trainLossSinceEval += loss;
     stepsSinceEval++;
     trainCurve.add(new CurvePoint(step, loss));
+    extra.forEach(
+        (k, v) ->
+            metricCurves.computeIfAbsent(k, x -> new ArrayList<>()).add(new CurvePoint(step, v)));
     double tokensPerSecond = tokens / (millis / 1000.0);
     int epoch = train.cursor().epoch();
     if (step % config.logEverySteps() == 0 || step == totalSteps) {
-      metrics.train(step, totalSteps, epoch, loss, norm, lr, millis, tokensPerSecond, tokensSeen);
+      metrics.train(
+          step, totalSteps, epoch, loss, norm, lr, millis, tokensPerSecond, tokensSeen, extra);
     }
     double perStep = (System.nanoTime() - sessionStart) / 1e9 / sessionSteps;
     Duration eta = Duration.ofMillis((long) (perStep * (totalSteps - step) * 1000));
     listener.stepped(
-        new StepProgress(step, totalSteps, epoch, loss, norm, lr, millis, tokensPerSecond, eta));
+        new StepProgress(
+            step, totalSteps, epoch, loss, norm, lr, millis, tokensPerSecond, eta, extra));
   }
 
   /** Runs the eval set; returns whether the eval loss improved on the best. */
@@ -304,12 +320,17 @@ public final class Trainer<B extends Batch> {
     int batches = evalBatches();
     double lossSum = 0;
     long tokens = 0;
+    Map<String, Double> extraSums = new LinkedHashMap<>();
     for (int i = 0; i < batches; i++) {
       EvalOutput out = model.evaluate(eval.batch(0, i), params);
       lossSum += out.loss() * out.lossTokens();
       tokens += out.lossTokens();
+      out.metrics().forEach((k, v) -> extraSums.merge(k, v * out.lossTokens(), Double::sum));
     }
     double evalLoss = lossSum / tokens;
+    long counted = tokens;
+    Map<String, Double> extra = new LinkedHashMap<>();
+    extraSums.forEach((k, v) -> extra.put(k, v / counted));
     if (!Double.isFinite(evalLoss)) {
       throw new TrainingDivergedException(
           step,
@@ -337,9 +358,10 @@ public final class Trainer<B extends Batch> {
     trainLossSinceEval = 0;
     stepsSinceEval = 0;
     evalCurve.add(new CurvePoint(step, evalLoss));
-    metrics.eval(step, evalLoss, trainLoss, bestEvalLoss, bestStep, tokens);
+    metrics.eval(step, evalLoss, trainLoss, bestEvalLoss, bestStep, tokens, extra);
     listener.evaluated(
-        new EvalProgress(step, totalSteps, evalLoss, trainLoss, bestEvalLoss, bestStep, improved));
+        new EvalProgress(
+            step, totalSteps, evalLoss, trainLoss, bestEvalLoss, bestStep, improved, extra));
     return improved;
   }
 
@@ -372,7 +394,8 @@ public final class Trainer<B extends Batch> {
             elapsedSeconds(),
             trainCurve,
             evalCurve,
-            ArmoryVersion.VERSION);
+            ArmoryVersion.VERSION,
+            metricCurves);
     lastCheckpoint = Checkpoint.write(dir.checkpoints(), state, params, optimizer, adapterWriter);
     lastSavedStep = step;
     if (best) {
@@ -392,7 +415,8 @@ public final class Trainer<B extends Batch> {
           dir.lossCurve(),
           "loss, step " + step + "/" + totalSteps + " (" + dir.root().getFileName() + ")",
           trainCurve,
-          evalCurve);
+          evalCurve,
+          metricCurves);
     } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
       // A JRE without fonts or AWT libraries cannot draw; the curve is not worth a failed run.
       plotBroken = true;

@@ -10,6 +10,7 @@ import dev.armory.engine.train.CheckpointState.CurvePoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +42,22 @@ class CheckpointTest {
         12.5,
         List.of(new CurvePoint(1, 2.0), new CurvePoint(2, 1.5)),
         List.of(new CurvePoint(2, 1.9)),
-        "test");
+        "test",
+        Map.of("rewards/accuracy", List.of(new CurvePoint(1, 0.5), new CurvePoint(2, 0.75))));
+  }
+
+  @Test
+  void stateWrittenBeforeMetricCurvesExistedStillReads(@TempDir Path dir) throws Exception {
+    TrainingConfig c = TrainingConfig.builder().build();
+    Parameters p = params();
+    Path cp = Checkpoint.write(dir, state(3, c), p, AdamW.from(p, c), null);
+    Path file = cp.resolve(Checkpoint.STATE_FILE);
+    com.fasterxml.jackson.databind.node.ObjectNode json =
+        (com.fasterxml.jackson.databind.node.ObjectNode) JsonCodec.JSON.readTree(file.toFile());
+    assertTrue(json.has("metric_curves"), json.toString());
+    json.remove("metric_curves");
+    Files.write(file, JsonCodec.JSON.writeValueAsBytes(json));
+    assertEquals(Map.of(), Checkpoint.read(cp).state().metricCurves());
   }
 
   @Test
@@ -85,6 +101,7 @@ class CheckpointTest {
     assertTrue(Double.isNaN(s.lastEvalLoss()));
     assertEquals(expected.trainCurve(), s.trainCurve());
     assertEquals(expected.evalCurve(), s.evalCurve());
+    assertEquals(expected.metricCurves(), s.metricCurves());
     assertEquals(expected.trainLossSinceEval(), s.trainLossSinceEval(), 0.0);
   }
 
