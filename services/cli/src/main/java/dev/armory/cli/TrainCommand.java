@@ -1,6 +1,8 @@
 package dev.armory.cli;
 
 import dev.armory.engine.finetune.BaseWeights;
+import dev.armory.engine.finetune.DpoOptions;
+import dev.armory.engine.finetune.DpoStats;
 import dev.armory.engine.finetune.FineTuneRequest;
 import dev.armory.engine.finetune.FineTuneRun;
 import dev.armory.engine.peft.LoraConfig;
@@ -11,23 +13,28 @@ import dev.armory.engine.train.TrainingConfig;
 import dev.armory.engine.train.TrainingConfigJson;
 import dev.armory.engine.train.TrainingResult;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code armory train}: LoRA / QLoRA supervised fine-tuning of a Hugging Face model. */
+/** {@code armory train}: LoRA / QLoRA fine-tuning of a Hugging Face model, by SFT or DPO. */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Fine-tunes an adapter on a model directory with supervised data (QLoRA by default: the base"
-          + " stays frozen in 4-bit NF4 and only LoRA factors learn).",
+      "Fine-tunes an adapter on a model directory (QLoRA by default: the base stays frozen in"
+          + " 4-bit NF4 and only LoRA factors learn), on supervised data (--objective sft) or on"
+          + " preference pairs with Direct Preference Optimization (--objective dpo).",
       "Writes RUN_DIR/adapter (Hugging Face PEFT format), checkpoints/, metrics.jsonl, loss.png"
           + " (updated as the run goes) and manifest.json. Ctrl-C stops after the current step"
           + " with a checkpoint; run again with --resume to continue exactly."
@@ -48,9 +55,51 @@ final class TrainCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FILE",
       description =
-          "Training data, JSONL: Alpaca (instruction/input/output), chat (messages),"
-              + " ShareGPT (conversations), prompt/completion, or raw text.")
+          "Training data, JSONL. SFT: Alpaca (instruction/input/output), chat (messages),"
+              + " ShareGPT (conversations), prompt/completion, or raw text. DPO: preference pairs"
+              + " (prompt, chosen, rejected as strings, or as message lists rendered with the"
+              + " chat template), e.g. the output of `armory judge pairs`.")
   Path data;
+
+  @Option(
+      names = "--objective",
+      defaultValue = "sft",
+      paramLabel = "sft|dpo",
+      description =
+          "sft: next-token loss on the completion/assistant tokens. dpo: Direct Preference"
+              + " Optimization on preference pairs: raises the adapter's log-probability of"
+              + " `chosen` over `rejected` relative to the reference policy (the base model, or"
+              + " --start-adapter), whose log-probs are computed once before training. Logs"
+              + " rewards/chosen, rewards/rejected, rewards/accuracy and rewards/margin per step."
+              + " Default: ${DEFAULT-VALUE}.")
+  String objective;
+
+  @Option(
+      names = "--beta",
+      paramLabel = "B",
+      description =
+          "DPO only: beta, the strength of the pull toward the reference policy; rewards are"
+              + " beta x (log pi - log pi_ref). Smaller lets the adapter move further (default:"
+              + " 0.1).")
+  Double beta;
+
+  @Option(
+      names = "--label-smoothing",
+      paramLabel = "E",
+      description =
+          "DPO only: conservative DPO's assumed rate of wrong preference labels, in [0, 0.5):"
+              + " loss = -(1-E) log sigmoid(h) - E log sigmoid(-h). Default: 0 (plain DPO).")
+  Double labelSmoothing;
+
+  @Option(
+      names = "--start-adapter",
+      paramLabel = "DIR",
+      description =
+          "DPO only: start from this adapter (PEFT format, e.g. an SFT run's RUN_DIR/adapter);"
+              + " it is also the reference policy. Its rank and target modules replace --r,"
+              + " --alpha and --target-modules. Default: a fresh adapter, so the reference is"
+              + " the base model.")
+  Path startAdapter;
 
   @Option(
       names = "--eval",
@@ -251,6 +300,7 @@ final class TrainCommand implements Callable<Integer> {
             trainOnInputs,
             skipBadLines,
             session);
+    request = request.withDpo(dpoOptions());
     PrintStream console = WriterPrintStream.of(spec.commandLine().getOut());
     FineTuneRun run = new FineTuneRun(request);
     if (noProgress) {
@@ -274,8 +324,9 @@ final class TrainCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(onInterrupt);
     try {
       TrainingResult r = run.run(resume);
+      String rewards = dpoSummary(run);
       console.printf(
-          "%s after %d/%d steps | loss %.4f%s%nadapter: %s%nloss curve: %s%n",
+          "%s after %d/%d steps | loss %.4f%s%s%nadapter: %s%nloss curve: %s%n",
           r.stop().name().toLowerCase().replace('_', ' '),
           r.steps(),
           r.totalSteps(),
@@ -283,6 +334,7 @@ final class TrainCommand implements Callable<Integer> {
           Double.isNaN(r.bestEvalLoss())
               ? ""
               : String.format(" | best eval loss %.4f @ %d", r.bestEvalLoss(), r.bestStep()),
+          rewards,
           r.adapterDirectory(),
           out.resolve("loss.png"));
       return 0;
@@ -294,5 +346,69 @@ final class TrainCommand implements Callable<Integer> {
         // the JVM is exiting because of Ctrl-C; the hook is running
       }
     }
+  }
+
+  /** The DPO settings, or null for SFT; DPO-only flags with SFT are an error, not ignored. */
+  private DpoOptions dpoOptions() {
+    switch (objective.trim().toLowerCase(Locale.ROOT)) {
+      case "sft":
+        for (Object[] flag :
+            new Object[][] {
+              {"--beta", beta},
+              {"--label-smoothing", labelSmoothing},
+              {"--start-adapter", startAdapter}
+            }) {
+          if (flag[1] != null) {
+            throw new ParameterException(
+                spec.commandLine(), flag[0] + " applies to --objective dpo only");
+          }
+        }
+        return null;
+      case "dpo":
+        DpoOptions d = DpoOptions.defaults();
+        try {
+          if (beta != null) d = d.withBeta(beta);
+          if (labelSmoothing != null) d = d.withLabelSmoothing(labelSmoothing);
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (startAdapter != null) {
+          if (!Files.isRegularFile(startAdapter.resolve("adapter_config.json"))) {
+            throw new ParameterException(
+                spec.commandLine(),
+                "--start-adapter "
+                    + startAdapter
+                    + ": no adapter_config.json there; pass an adapter directory such as"
+                    + " RUN_DIR/adapter");
+          }
+          d = d.withStartAdapter(startAdapter);
+        }
+        if (packing || trainOnInputs) {
+          throw new ParameterException(
+              spec.commandLine(),
+              (packing ? "--packing" : "--train-on-inputs")
+                  + " does not apply to --objective dpo (each pair's chosen and rejected"
+                  + " completions are scored as rows of their own)");
+        }
+        return d;
+      default:
+        throw new ParameterException(
+            spec.commandLine(), "unknown --objective '" + objective + "': expected sft or dpo");
+    }
+  }
+
+  /** " | rewards: accuracy A, margin M" of the last step of a DPO run, else "". */
+  private static String dpoSummary(FineTuneRun run) {
+    Map<String, Double> m = run.lastMetrics();
+    if (!m.containsKey(DpoStats.REWARDS_ACCURACY)) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        " | rewards: accuracy %.2f, margin %.4f (chosen %+.4f, rejected %+.4f)",
+        m.get(DpoStats.REWARDS_ACCURACY),
+        m.get(DpoStats.REWARDS_MARGIN),
+        m.get(DpoStats.REWARDS_CHOSEN),
+        m.get(DpoStats.REWARDS_REJECTED));
   }
 }

@@ -1,15 +1,20 @@
 package dev.armory.cli;
 
+import dev.armory.engine.finetune.DpoStats;
 import dev.armory.engine.train.ProgressListener;
 import dev.armory.engine.train.TrainingPlan;
 import dev.armory.engine.train.TrainingResult;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Renders training progress as a terminal progress bar: step/total, loss, tokens/s and ETA. */
+/**
+ * Renders training progress as a terminal progress bar: step/total, loss (and DPO's reward accuracy
+ * and margin), tokens/s and ETA.
+ */
 final class TrainProgressBar implements ProgressListener {
   private final PrintStream out;
   private ProgressBar bar;
@@ -42,13 +47,22 @@ final class TrainProgressBar implements ProgressListener {
     bar.stepTo(p.step());
     bar.setExtraMessage(
         String.format(
-            " | loss %.4f | lr %.2e | %.0f tok/s%s",
-            p.loss(), p.lr(), p.tokensPerSecond(), lastEval));
+            " | loss %.4f%s | lr %.2e | %.0f tok/s%s",
+            p.loss(), rewards(p.metrics()), p.lr(), p.tokensPerSecond(), lastEval));
   }
 
   @Override
   public void evaluated(EvalProgress p) {
-    lastEval = String.format(" | eval %.4f", p.evalLoss());
+    lastEval = String.format(" | eval %.4f%s", p.evalLoss(), rewards(p.metrics()));
+  }
+
+  /** DPO's reward accuracy and margin, when the objective reports them. */
+  private static String rewards(Map<String, Double> m) {
+    Double accuracy = m.get(DpoStats.REWARDS_ACCURACY);
+    Double margin = m.get(DpoStats.REWARDS_MARGIN);
+    return accuracy == null || margin == null
+        ? ""
+        : String.format(" | acc %.2f | margin %.3f", accuracy, margin);
   }
 
   @Override

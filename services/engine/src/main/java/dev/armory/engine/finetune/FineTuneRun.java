@@ -51,6 +51,7 @@ public final class FineTuneRun {
   private volatile Trainer<?> trainer;
   private double baseEvalLoss = Double.NaN;
   private volatile boolean stopRequested;
+  private volatile Map<String, Double> lastMetrics = Map.of();
 
   public FineTuneRun(FineTuneRequest request) {
     this.request = request;
@@ -159,6 +160,7 @@ public final class FineTuneRun {
           }
         }
         listeners.forEach(builder::listener);
+        builder.listener(lastMetricsListener());
         trainer = builder.build();
         if (stopRequested) {
           trainer.requestStop();
@@ -268,6 +270,7 @@ public final class FineTuneRun {
         builder.evalData(evalSet, pairs -> DpoBatch.of(collator, pairs));
       }
       listeners.forEach(builder::listener);
+      builder.listener(lastMetricsListener());
       Trainer<DpoBatch> t = builder.build();
       trainer = t;
       if (stopRequested) {
@@ -299,6 +302,23 @@ public final class FineTuneRun {
       trainable.wrap(m.bKey(), m.bShape(), m.b());
     }
     return trainable;
+  }
+
+  /**
+   * The objective's metrics of the last step (DPO: rewards/chosen, rewards/rejected,
+   * rewards/accuracy, rewards/margin); empty for SFT or before the first step.
+   */
+  public Map<String, Double> lastMetrics() {
+    return lastMetrics;
+  }
+
+  private ProgressListener lastMetricsListener() {
+    return new ProgressListener() {
+      @Override
+      public void stepped(StepProgress p) {
+        lastMetrics = p.metrics();
+      }
+    };
   }
 
   /** The base model's loss on the eval set before training (NaN without eval data or on resume). */

@@ -107,12 +107,13 @@ public final class ConsoleProgress implements ProgressListener {
         f(
                 "eval %"
                     + width
-                    + "d/%d | eval loss %.6f | ppl %.4f | train %.6f | gap %+.4f | best %.6f"
+                    + "d/%d | eval loss %.6f%s | train %.6f | gap %+.4f | best %.6f"
                     + " @ %d%s",
                 e.step(),
                 e.totalSteps(),
                 e.evalLoss(),
-                e.perplexity(),
+                // exp of a token loss; objectives with their own metrics (DPO) have no perplexity
+                e.metrics().isEmpty() ? f(" | ppl %.4f", e.perplexity()) : "",
                 e.trainLoss(),
                 e.gap(),
                 e.bestEvalLoss(),

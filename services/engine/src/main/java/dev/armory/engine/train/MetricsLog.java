@@ -125,7 +125,9 @@ final class MetricsLog implements Closeable {
     n.put("type", "eval");
     n.put("step", step);
     n.put("eval_loss", evalLoss);
-    n.put("eval_ppl", Math.exp(evalLoss));
+    if (extra.isEmpty()) {
+      n.put("eval_ppl", Math.exp(evalLoss)); // a token loss; objectives with metrics have none
+    }
     n.put("train_loss", trainLoss);
     n.put("train_eval_gap", evalLoss - trainLoss);
     n.put("best_eval_loss", bestEvalLoss);
