@@ -15,11 +15,15 @@ import java.util.concurrent.CountDownLatch;
 public final class InferenceServer implements AutoCloseable {
   private final ApplicationContext context;
   private final GrpcEmbeddedServer server;
+  private final GenerationService generation;
+  private final AdapterService adapters;
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private InferenceServer(ApplicationContext context, GrpcEmbeddedServer server) {
     this.context = context;
     this.server = server;
+    this.generation = context.getBean(GenerationService.class);
+    this.adapters = context.getBean(AdapterService.class);
   }
 
   /**
@@ -56,12 +60,12 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   public GenerationService generation() {
-    return context.getBean(GenerationService.class);
+    return generation;
   }
 
   /** Hot-loads adapters into the running server (see {@link AdapterService#hotLoad}). */
   public AdapterService adapters() {
-    return context.getBean(AdapterService.class);
+    return adapters;
   }
 
   /** Blocks until {@link #close} has finished. */
