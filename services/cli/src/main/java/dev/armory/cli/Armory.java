@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
       InspectCommand.class,
       DevCommand.class,
       GenerateCommand.class,
+      ServeCommand.class,
       TrainCommand.class,
       MergeCommand.class,
       ExportCommand.class,

@@ -9,6 +9,7 @@ import dev.armory.engine.tokenizer.HfTokenizer;
 import dev.armory.engine.tokenizer.IncrementalDecoder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,27 +22,95 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code armory generate}: continues a prompt with a model directory, printing the text. */
+/**
+ * {@code armory generate}: continues a prompt with a model directory, or asks a running {@code
+ * armory serve}, printing the text as it comes.
+ */
 @Command(
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-      "Continues a prompt with a Hugging Face model directory and prints the text as it is"
-          + " generated, then one summary line (prompt tokens, new tokens, tokens/s) on stderr.",
-      "Every step runs the model over the whole sequence (no KV cache): simple and exact, but"
-          + " slow for long outputs."
+      "Continues a prompt and prints the text as it is generated, then one summary line (prompt"
+          + " tokens, new tokens, tokens/s) on stderr.",
+      "With --model DIR it runs the Hugging Face model directory here: every step runs the"
+          + " model over the whole sequence (no KV cache), simple and exact but slow for long"
+          + " outputs.",
+      "With --server HOST:PORT it streams from a running `armory serve` (gRPC"
+          + " GenerateStream); --adapter, --top-k, --top-p, --repetition-penalty, --stop,"
+          + " --chat, --system and --timeout apply there. Ctrl-C cancels the call, which frees"
+          + " its batch slot on the server."
     })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
       names = "--model",
-      required = true,
       paramLabel = "DIR",
       description =
           "Model directory: config.json, model.safetensors (or shards with"
-              + " model.safetensors.index.json) and tokenizer.json.")
+              + " model.safetensors.index.json) and tokenizer.json. Give this or --server.")
   Path model;
+
+  @Option(
+      names = "--server",
+      paramLabel = "HOST:PORT",
+      description =
+          "A running `armory serve` to ask over gRPC (e.g. localhost:50051) instead of --model.")
+  String server;
+
+  @Option(
+      names = "--adapter",
+      paramLabel = "ID",
+      description = "With --server: an adapter registered on the server (see ListAdapters).")
+  String adapter;
+
+  @Option(
+      names = "--top-k",
+      paramLabel = "K",
+      description = "With --server: sample only from the K most likely tokens (0, default: all).")
+  Integer topK;
+
+  @Option(
+      names = "--top-p",
+      paramLabel = "P",
+      description =
+          "With --server: sample from the smallest set of likely tokens reaching probability P"
+              + " (1, default: all).")
+  Double topP;
+
+  @Option(
+      names = "--repetition-penalty",
+      paramLabel = "X",
+      description = "With --server: penalty on tokens already seen (1, default: off).")
+  Double repetitionPenalty;
+
+  @Option(
+      names = "--stop",
+      paramLabel = "TEXT",
+      description = "With --server: stop before this text appears (repeatable); it is not printed.")
+  List<String> stop;
+
+  @Option(
+      names = "--chat",
+      description =
+          "With --server: send --prompt as a user message, rendered with the model's chat"
+              + " template; only the reply is printed.")
+  boolean chat;
+
+  @Option(
+      names = "--system",
+      paramLabel = "TEXT",
+      description = "With --server and --chat: a system message before the user's.")
+  String system;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "300",
+      paramLabel = "SECONDS",
+      description =
+          "With --server: the call's deadline; the server stops generating when it passes"
+              + " (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
 
   @Option(
       names = "--prompt",
@@ -99,6 +168,29 @@ final class GenerateCommand implements Callable<Integer> {
     if (threads < 0) {
       throw new ParameterException(spec.commandLine(), "--threads must be >= 0, was " + threads);
     }
+    if ((model == null) == (server == null)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "give either --model DIR (generate here) or --server HOST:PORT (ask armory serve)");
+    }
+    if (server != null) {
+      return new RemoteGeneration(this).run();
+    }
+    List<String> serverOnly = new ArrayList<>();
+    addIf(serverOnly, adapter != null, "--adapter");
+    addIf(serverOnly, topK != null, "--top-k");
+    addIf(serverOnly, topP != null, "--top-p");
+    addIf(serverOnly, repetitionPenalty != null, "--repetition-penalty");
+    addIf(serverOnly, stop != null, "--stop");
+    addIf(serverOnly, chat, "--chat");
+    addIf(serverOnly, system != null, "--system");
+    if (!serverOnly.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          String.join(", ", serverOnly)
+              + " need --server: with --model, generate does plain greedy or temperature"
+              + " sampling");
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (HfModelDir dir = HfModelDir.open(model);
         HfTokenizer tokenizer = HfTokenizer.load(model);
@@ -140,6 +232,12 @@ final class GenerateCommand implements Callable<Integer> {
               g.tokensPerSecond()));
       err.flush();
       return 0;
+    }
+  }
+
+  private static void addIf(List<String> names, boolean given, String name) {
+    if (given) {
+      names.add(name);
     }
   }
 
