@@ -24,6 +24,7 @@ import dev.armory.engine.peft.LoraLinears;
 import dev.armory.engine.peft.TargetModules;
 import dev.armory.engine.runtime.SessionConfig;
 import dev.armory.engine.tokenizer.HfTokenizer;
+import dev.armory.engine.train.ProgressListener;
 import dev.armory.engine.train.TrainingConfig;
 import dev.armory.engine.train.TrainingResult;
 import java.nio.file.Files;
@@ -193,6 +194,58 @@ class DpoRunTest {
       }
       return recall;
     }
+  }
+
+  static final class Steps implements ProgressListener {
+    final List<Double> losses = new ArrayList<>();
+    final List<Double> margins = new ArrayList<>();
+
+    @Override
+    public void stepped(StepProgress p) {
+      losses.add(p.loss());
+      margins.add(p.metrics().get(DpoStats.REWARDS_MARGIN));
+    }
+  }
+
+  @Test
+  void resumedLoraDpoRunRepeatsTheUninterruptedOne() throws Exception {
+    Path model = dir.resolve("model");
+    TinyModelGenerator.generate(ModelType.GPT2, model, 1);
+    Path data = preferences(dir, 16);
+    Steps full = new Steps();
+    new FineTuneRun(request(model, data, dir.resolve("full"), BaseWeights.FLOAT32, 12))
+        .listener(full)
+        .console(null)
+        .run(false);
+    Steps part = new Steps();
+    FineTuneRun first =
+        new FineTuneRun(request(model, data, dir.resolve("part"), BaseWeights.FLOAT32, 12));
+    first
+        .listener(
+            new ProgressListener() {
+              @Override
+              public void stepped(StepProgress p) {
+                if (p.step() == 5) {
+                  first.requestStop();
+                }
+              }
+            })
+        .listener(part)
+        .console(null)
+        .run(false);
+    assertEquals(5, part.losses.size(), "stopped after step 5");
+    // The resumed run recomputes the reference from the starting adapter, not the checkpoint's.
+    new FineTuneRun(request(model, data, dir.resolve("part"), BaseWeights.FLOAT32, 12))
+        .listener(part)
+        .console(null)
+        .run(true);
+    System.out.println("DPO gpt2 (fp32 LoRA) margins " + full.margins);
+    assertEquals(full.losses.size(), part.losses.size());
+    for (int i = 0; i < full.losses.size(); i++) {
+      assertEquals(full.losses.get(i), part.losses.get(i), 1e-6, "loss of step " + (i + 1));
+      assertEquals(full.margins.get(i), part.margins.get(i), 1e-6, "margin of step " + (i + 1));
+    }
+    assertTrue(full.margins.get(11) > full.margins.get(0), "the margin grows: " + full.margins);
   }
 
   @Test
