@@ -149,7 +149,21 @@ public class DatasetController {
     try {
       Files.copy(body, tmp, StandardCopyOption.REPLACE_EXISTING);
       DatasetIngestion.Outcome outcome = ingestion.ingest(request, tmp);
-      events.publish(null, outcome);
+      try {
+        events.publish(null, outcome);
+      } catch (RuntimeException e) {
+        // The data is stored (or refused) either way; only the announcement is missing, and
+        // uploading the same data again re-publishes it.
+        return error(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "dataset "
+                + datasetId
+                + " was "
+                + (outcome.stored() ? "stored" : "refused")
+                + " but its event could not be published ("
+                + e.getMessage()
+                + "); upload it again once Kafka is reachable");
+      }
       return respond(outcome);
     } finally {
       Files.deleteIfExists(tmp);

@@ -105,16 +105,26 @@ public final class IngestionServer implements AutoCloseable {
    * ARMORY_KAFKA_BOOTSTRAP_SERVERS and ARMORY_STORE_ROOT); stops on SIGTERM or Ctrl-C.
    */
   public static void main(String[] args) throws InterruptedException {
+    // Kafka's clients are chatty at INFO; the service's own lines stay visible.
+    System.setProperty(
+        "org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    System.setProperty(
+        "org.slf4j.simpleLogger.log.dev.armory",
+        System.getProperty("org.slf4j.simpleLogger.log.dev.armory", "info"));
     IngestionServer server = start(Map.of());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "armory-ingestion-shutdown"));
     System.err.println(
         "armory ingestion: HTTP uploads on "
             + server.url()
-            + "/datasets/{id}; consuming "
-            + Topics.DATASET_INGEST_REQUESTED
-            + " ("
-            + DatasetIngestRequested.getDescriptor().getFullName()
-            + ")");
+            + "/datasets/{id}; "
+            + (server.loop == null
+                ? "not consuming events (armory.ingestion.consume-events=false)"
+                : "consuming "
+                    + Topics.DATASET_INGEST_REQUESTED
+                    + " ("
+                    + DatasetIngestRequested.getDescriptor().getFullName()
+                    + ")"));
     server.awaitClosed();
   }
 }
