@@ -88,7 +88,8 @@ final class TrainCommand implements Callable<Integer> {
       paramLabel = "E",
       description =
           "DPO only: conservative DPO's assumed rate of wrong preference labels, in [0, 0.5):"
-              + " loss = -(1-E) log sigmoid(h) - E log sigmoid(-h). Default: 0 (plain DPO).")
+              + " loss = -(1-E) log sigmoid(h) - E log sigmoid(-h), where h is the chosen"
+              + " minus the rejected reward. Default: 0 (plain DPO).")
   Double labelSmoothing;
 
   @Option(
@@ -190,7 +191,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--batch-size",
-      description = "Examples per micro-batch (default from --config, else 4).")
+      description =
+          "Examples per micro-batch; for DPO, pairs (two rows each: chosen and rejected run in"
+              + " the same batch). Default from --config, else 4.")
   Integer batchSize;
 
   @Option(

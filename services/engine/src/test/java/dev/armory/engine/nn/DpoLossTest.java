@@ -80,6 +80,19 @@ class DpoLossTest {
   }
 
   @Test
+  void asBetaGoesToZeroTheLossGoesToLog2WhateverTheLogProbs() {
+    double[] policy = uniform(8, 8, -60, -5);
+    double[] ref = uniform(9, 8, -60, -5);
+    double previous = Double.POSITIVE_INFINITY;
+    for (double beta : new double[] {1, 1e-2, 1e-4, 1e-8}) {
+      double gap = Math.abs(run(policy, ref, beta, 0).scalar("loss") - Math.log(2));
+      assertTrue(gap < previous, "beta " + beta + ": |loss − log 2| " + gap);
+      previous = gap;
+    }
+    assertEquals(0, previous, 1e-7);
+  }
+
+  @Test
   void largeMarginsStayFinite() {
     double[] policy = {-1, -1000};
     double[] ref = {-1000, -1};
