@@ -1,7 +1,11 @@
 package dev.armory.operator;
 
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -16,9 +20,10 @@ import java.util.stream.Collectors;
  * @param kafkaBootstrapServers Kafka bootstrap servers given to the trainer and used for events;
  *     blank disables the operator's Kafka consumers
  * @param artifactsClaim PersistentVolumeClaim holding the artifact store
- * @param artifactsMountPath where the artifact store is mounted in the training pod
+ * @param storeRoot where the artifact store is mounted in the training pod
  * @param gpuNodeSelector node labels a GPU node carries (default {@code
  *     nvidia.com/gpu.present=true})
+ * @param gpuTolerations tolerations of GPU training pods (default: the nvidia.com/gpu taint)
  * @param gpuResource extended resource name of a GPU
  * @param defaultBackoffLimit pod failures tolerated when the spec sets none
  * @param defaultActiveDeadlineSeconds Job time limit when the spec sets none
@@ -30,18 +35,21 @@ public record OperatorConfig(
     String trainerServiceAccount,
     String kafkaBootstrapServers,
     String artifactsClaim,
-    String artifactsMountPath,
+    String storeRoot,
     Map<String, String> gpuNodeSelector,
+    List<Toleration> gpuTolerations,
     String gpuResource,
     int defaultBackoffLimit,
     long defaultActiveDeadlineSeconds,
     int healthPort) {
 
   public static final String DEFAULT_TRAINER_IMAGE = "armory/armory-trainer-cuda:0.1.0";
+  private static final String GPU_PRESENT = "nvidia.com/gpu.present=true";
 
   public OperatorConfig {
     namespaces = Set.copyOf(namespaces);
     gpuNodeSelector = Map.copyOf(gpuNodeSelector);
+    gpuTolerations = List.copyOf(gpuTolerations);
     if (trainerImage == null || trainerImage.isBlank()) {
       throw new IllegalArgumentException(
           "ARMORY_TRAINER_IMAGE is empty: set it to the trainer image, e.g. "
@@ -63,84 +71,43 @@ public record OperatorConfig(
     return fromEnvironment(Map.of());
   }
 
-  /** Settings from environment variables, each falling back to its default. */
+  /**
+   * Settings from environment variables, each falling back to its default:
+   * ARMORY_OPERATOR_NAMESPACES (comma-separated), ARMORY_TRAINER_IMAGE,
+   * ARMORY_TRAINER_SERVICE_ACCOUNT, ARMORY_KAFKA_BOOTSTRAP_SERVERS, ARMORY_ARTIFACTS_CLAIM,
+   * ARMORY_STORE_ROOT, ARMORY_GPU_NODE_SELECTOR (k=v,k=v), ARMORY_GPU_TOLERATIONS (JSON list),
+   * ARMORY_GPU_RESOURCE, ARMORY_DEFAULT_BACKOFF_LIMIT, ARMORY_DEFAULT_ACTIVE_DEADLINE_SECONDS,
+   * ARMORY_OPERATOR_HEALTH_PORT.
+   */
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     Function<String, String> get = key -> env.getOrDefault(key, "").trim();
+    String gpuResource = or(get.apply("ARMORY_GPU_RESOURCE"), "nvidia.com/gpu");
     return new OperatorConfig(
         csv(get.apply("ARMORY_OPERATOR_NAMESPACES")),
         or(get.apply("ARMORY_TRAINER_IMAGE"), DEFAULT_TRAINER_IMAGE),
         or(get.apply("ARMORY_TRAINER_SERVICE_ACCOUNT"), "armory-trainer"),
         get.apply("ARMORY_KAFKA_BOOTSTRAP_SERVERS"),
         or(get.apply("ARMORY_ARTIFACTS_CLAIM"), "armory-artifacts"),
-        or(get.apply("ARMORY_ARTIFACTS_MOUNT_PATH"), "/var/lib/armory"),
+        or(get.apply("ARMORY_STORE_ROOT"), "/var/lib/armory"),
         labels("ARMORY_GPU_NODE_SELECTOR", or(get.apply("ARMORY_GPU_NODE_SELECTOR"), GPU_PRESENT)),
-        or(get.apply("ARMORY_GPU_RESOURCE"), "nvidia.com/gpu"),
+        tolerations(get.apply("ARMORY_GPU_TOLERATIONS"), gpuResource),
+        gpuResource,
         (int)
-            integer(
+            number(
                 "ARMORY_DEFAULT_BACKOFF_LIMIT", or(get.apply("ARMORY_DEFAULT_BACKOFF_LIMIT"), "2")),
-        integer(
+        number(
             "ARMORY_DEFAULT_ACTIVE_DEADLINE_SECONDS",
             or(get.apply("ARMORY_DEFAULT_ACTIVE_DEADLINE_SECONDS"), "172800")),
         (int)
-            integer(
+            number(
                 "ARMORY_OPERATOR_HEALTH_PORT",
                 or(get.apply("ARMORY_OPERATOR_HEALTH_PORT"), "8080")));
-  }
-
-  /** Same settings watching only these namespaces. */
-  public OperatorConfig withNamespaces(Set<String> watched) {
-    return new OperatorConfig(
-        watched,
-        trainerImage,
-        trainerServiceAccount,
-        kafkaBootstrapServers,
-        artifactsClaim,
-        artifactsMountPath,
-        gpuNodeSelector,
-        gpuResource,
-        defaultBackoffLimit,
-        defaultActiveDeadlineSeconds,
-        healthPort);
-  }
-
-  /** Same settings with these Kafka bootstrap servers (blank disables Kafka). */
-  public OperatorConfig withKafkaBootstrapServers(String servers) {
-    return new OperatorConfig(
-        namespaces,
-        trainerImage,
-        trainerServiceAccount,
-        servers,
-        artifactsClaim,
-        artifactsMountPath,
-        gpuNodeSelector,
-        gpuResource,
-        defaultBackoffLimit,
-        defaultActiveDeadlineSeconds,
-        healthPort);
-  }
-
-  /** Same settings with the health endpoints on this port (0 disables them). */
-  public OperatorConfig withHealthPort(int port) {
-    return new OperatorConfig(
-        namespaces,
-        trainerImage,
-        trainerServiceAccount,
-        kafkaBootstrapServers,
-        artifactsClaim,
-        artifactsMountPath,
-        gpuNodeSelector,
-        gpuResource,
-        defaultBackoffLimit,
-        defaultActiveDeadlineSeconds,
-        port);
   }
 
   /** True when the operator should consume and publish Kafka events. */
   public boolean kafkaEnabled() {
     return kafkaBootstrapServers != null && !kafkaBootstrapServers.isBlank();
   }
-
-  private static final String GPU_PRESENT = "nvidia.com/gpu.present=true";
 
   private static String or(String value, String fallback) {
     return value.isEmpty() ? fallback : value;
@@ -170,7 +137,29 @@ public record OperatorConfig(
     return labels;
   }
 
-  private static long integer(String variable, String value) {
+  private static List<Toleration> tolerations(String json, String gpuResource) {
+    if (json.isEmpty()) {
+      // GPU nodes are usually tainted <gpu resource>:NoSchedule so that only GPU pods land there.
+      return List.of(
+          new TolerationBuilder()
+              .withKey(gpuResource)
+              .withOperator("Exists")
+              .withEffect("NoSchedule")
+              .build());
+    }
+    try {
+      return List.of(new KubernetesSerialization().unmarshal(json, Toleration[].class));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "ARMORY_GPU_TOLERATIONS: not a JSON list of tolerations ("
+              + e.getMessage()
+              + "); write e.g. [{\"key\":\"nvidia.com/gpu\",\"operator\":\"Exists\","
+              + "\"effect\":\"NoSchedule\"}]",
+          e);
+    }
+  }
+
+  private static long number(String variable, String value) {
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {

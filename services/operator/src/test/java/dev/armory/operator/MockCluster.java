@@ -20,6 +20,8 @@ import java.util.List;
  */
 public final class MockCluster implements AutoCloseable {
 
+  private static CustomResourceDefinition generated;
+
   /** The CRD the build generated from the Java model. */
   public static final Path GENERATED_CRD =
       Path.of("target/classes/META-INF/fabric8/tuningruns.armory.dev-v1.yml");

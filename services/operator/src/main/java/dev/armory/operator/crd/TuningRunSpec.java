@@ -34,8 +34,8 @@ import java.util.Map;
     reason = "FieldValueForbidden")
 public record TuningRunSpec(
     @Required @JsonPropertyDescription("The frozen base model the adapter is trained on.")
-        ModelRef baseModel,
-    @Required @JsonPropertyDescription("The training dataset.") DatasetRef dataset,
+        ArtifactRef baseModel,
+    @Required @JsonPropertyDescription("The training dataset.") ArtifactRef dataset,
     @Default("qlora")
         @JsonPropertyDescription(
             "Fine-tuning method: qlora (NF4 4-bit base + LoRA) or lora (full-precision base).")
@@ -139,23 +139,37 @@ public record TuningRunSpec(
     INT4
   }
 
-  /** A model in the artifact store. */
+  /**
+   * An artifact: by id inside the artifact store (the folder under models/ or datasets/), or by a
+   * uri outside it (a path or file: URI the training pod can read). Exactly one is set.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record ModelRef(
-      @Required
-          @Size(min = 1, max = 512)
+  @ValidationRule(
+      value = "has(self.id) != has(self.uri)",
+      message = "set exactly one of id (in the artifact store) or uri (outside it)")
+  public record ArtifactRef(
+      @Size(min = 1, max = 253)
+          @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]*$")
           @JsonPropertyDescription(
-              "Artifact-store path of a Hugging Face model directory, e.g."
+              "Id inside the artifact store, e.g. TinyLlama-1.1B-Chat-v1.0 for"
                   + " models/TinyLlama-1.1B-Chat-v1.0.")
-          String ref) {}
+          String id,
+      @Size(min = 1, max = 2048)
+          @JsonPropertyDescription("A location outside the store: a path or file: URI.")
+          String uri) {
 
-  /** A dataset in the artifact store (as ingested, JSONL in any supported format). */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record DatasetRef(
-      @Required
-          @Size(min = 1, max = 512)
-          @JsonPropertyDescription("Artifact-store path of the dataset, e.g. datasets/support-v3.")
-          String ref) {}
+    /** A reference by artifact-store id. */
+    public static ArtifactRef id(String id) {
+      return new ArtifactRef(id, null);
+    }
+
+    /** True when exactly one of id and uri is set and not blank. */
+    public boolean wellFormed() {
+      boolean hasId = id != null && !id.isBlank();
+      boolean hasUri = uri != null && !uri.isBlank();
+      return hasId != hasUri;
+    }
+  }
 
   /** LoRA adapter settings. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -232,14 +246,14 @@ public record TuningRunSpec(
   public record EvalSpec(
       @JsonPropertyDescription(
               "Separate eval dataset; when absent, fraction of the data is held out.")
-          DatasetRef dataset,
+          ArtifactRef dataset,
       @Default("0.1")
           @Min(0)
           @Max(value = 1, inclusive = false)
           @JsonPropertyDescription("Fraction of the training data held out for eval.")
           Double fraction,
       @JsonPropertyDescription("Golden prompts for the judge's win-rate eval after training.")
-          DatasetRef goldenSet) {}
+          ArtifactRef goldenSet) {}
 
   /** Training pod resources. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

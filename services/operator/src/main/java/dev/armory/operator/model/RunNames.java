@@ -64,19 +64,21 @@ public final class RunNames {
     return clean.equals(runId) ? fit(clean, "") : fit(clean + "-" + hash(runId, 8), "");
   }
 
-  /** Run directory in the artifact store. */
+  /**
+   * Run directory in the artifact store (the store keeps one folder per kind: runs, adapters, ...).
+   */
   public static String runDir(String runId) {
     return "runs/" + runId;
   }
 
   /** Adapter directory (Hugging Face PEFT format) in the artifact store. */
   public static String adapterDir(String runId) {
-    return runDir(runId) + "/adapter";
+    return "adapters/" + runId;
   }
 
   /** Checkpoint directory in the artifact store. */
   public static String checkpointsDir(String runId) {
-    return runDir(runId) + "/checkpoints";
+    return "checkpoints/" + runId;
   }
 
   /** Export directory in the artifact store. */

@@ -2,6 +2,7 @@ package dev.armory.operator.model;
 
 import dev.armory.operator.crd.TuningRunSpec;
 import dev.armory.operator.crd.TuningRunSpec.AdapterSpec;
+import dev.armory.operator.crd.TuningRunSpec.ArtifactRef;
 import dev.armory.operator.crd.TuningRunSpec.EvalSpec;
 import dev.armory.operator.crd.TuningRunSpec.Hyperparameters;
 import dev.armory.operator.crd.TuningRunSpec.ResourcesSpec;
@@ -22,18 +23,14 @@ public final class SpecValidator {
   public static List<String> problems(TuningRunSpec spec) {
     List<String> p = new ArrayList<>();
     if (spec == null) {
-      p.add("spec: missing; a TuningRun needs at least spec.baseModel.ref and spec.dataset.ref");
+      p.add("spec: missing; a TuningRun needs at least spec.baseModel and spec.dataset");
       return p;
     }
-    if (spec.baseModel() == null || blank(spec.baseModel().ref())) {
-      p.add(
-          "spec.baseModel.ref: missing; set it to the artifact-store path of the base model,"
-              + " e.g. models/TinyLlama-1.1B-Chat-v1.0");
-    }
-    if (spec.dataset() == null || blank(spec.dataset().ref())) {
-      p.add(
-          "spec.dataset.ref: missing; set it to the artifact-store path of the training data,"
-              + " e.g. datasets/support-v3");
+    ref(p, "spec.baseModel", spec.baseModel(), true, "TinyLlama-1.1B-Chat-v1.0");
+    ref(p, "spec.dataset", spec.dataset(), true, "support-v3");
+    if (spec.eval() != null) {
+      ref(p, "spec.eval.dataset", spec.eval().dataset(), false, "support-v3-eval");
+      ref(p, "spec.eval.goldenSet", spec.eval().goldenSet(), false, "support-golden");
     }
     adapter(spec.adapter(), p);
     hyperparameters(spec.hyperparameters(), p);
@@ -122,14 +119,30 @@ public final class SpecValidator {
     }
   }
 
+  private static void ref(
+      List<String> p, String field, ArtifactRef ref, boolean required, String example) {
+    if (ref == null) {
+      if (required) {
+        p.add(field + ": missing; set " + field + ".id to an artifact-store id, e.g. " + example);
+      }
+      return;
+    }
+    if (!ref.wellFormed()) {
+      p.add(
+          field
+              + ": set exactly one of id (in the artifact store, e.g. "
+              + example
+              + ") or uri (a path outside it), got id="
+              + ref.id()
+              + " uri="
+              + ref.uri());
+    }
+  }
+
   private static void range(List<String> p, String field, Integer value, int min, int max) {
     if (value != null && (value < min || value > max)) {
       String bounds = max == Integer.MAX_VALUE ? ">= " + min : "in [" + min + ", " + max + "]";
       p.add(field + ": must be " + bounds + ", got " + value);
     }
-  }
-
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
   }
 }

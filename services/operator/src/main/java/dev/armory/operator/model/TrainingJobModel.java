@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -101,7 +100,7 @@ public final class TrainingJobModel {
         .withResources(resources(spec.resources(), config, gpus))
         .addNewVolumeMount()
         .withName(ARTIFACTS_VOLUME)
-        .withMountPath(config.artifactsMountPath())
+        .withMountPath(config.storeRoot())
         .endVolumeMount()
         .addNewVolumeMount()
         .withName("dshm")
@@ -192,13 +191,7 @@ public final class TrainingJobModel {
   private static List<Toleration> tolerations(TuningRunSpec spec, OperatorConfig config, int gpus) {
     List<Toleration> tolerations = new ArrayList<>();
     if (gpus > 0) {
-      // GPU nodes are usually tainted nvidia.com/gpu:NoSchedule so that only GPU pods land there.
-      tolerations.add(
-          new TolerationBuilder()
-              .withKey(config.gpuResource())
-              .withOperator("Exists")
-              .withEffect("NoSchedule")
-              .build());
+      tolerations.addAll(config.gpuTolerations());
     }
     if (spec.scheduling() != null && spec.scheduling().tolerations() != null) {
       tolerations.addAll(spec.scheduling().tolerations());
@@ -241,7 +234,7 @@ public final class TrainingJobModel {
     if (config.kafkaEnabled()) {
       env.add(new EnvVar("ARMORY_KAFKA_BOOTSTRAP_SERVERS", config.kafkaBootstrapServers(), null));
     }
-    env.add(new EnvVar("ARMORY_ARTIFACTS_DIR", config.artifactsMountPath(), null));
+    env.add(new EnvVar("ARMORY_STORE_ROOT", config.storeRoot(), null));
     env.add(new EnvVar("ARMORY_EXECUTION_PROVIDER", gpus > 0 ? "cuda" : "cpu", null));
     // The whole spec, so the worker needs nothing but its environment to know what to train.
     env.add(new EnvVar("ARMORY_RUN_SPEC", JSON.asJson(run.getSpec()), null));

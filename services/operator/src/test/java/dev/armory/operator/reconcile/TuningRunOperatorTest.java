@@ -115,8 +115,8 @@ class TuningRunOperatorTest {
     assertEquals(created.getMetadata().getName(), env.get("ARMORY_RUN_ID"));
     assertEquals("kafka-bootstrap.kafka:9092", env.get("ARMORY_KAFKA_BOOTSTRAP_SERVERS"));
     assertEquals("cuda", env.get("ARMORY_EXECUTION_PROVIDER"));
-    assertEquals("/var/lib/armory", env.get("ARMORY_ARTIFACTS_DIR"));
-    assertTrue(env.get("ARMORY_RUN_SPEC").contains("\"models/TinyLlama-1.1B-Chat-v1.0\""));
+    assertEquals("/var/lib/armory", env.get("ARMORY_STORE_ROOT"));
+    assertTrue(env.get("ARMORY_RUN_SPEC").contains("\"TinyLlama-1.1B-Chat-v1.0\""));
     assertEquals(
         "armory-artifacts",
         pod.getVolumes().stream()
@@ -199,8 +199,7 @@ class TuningRunOperatorTest {
     assertEquals(100.0, done.progressPercent());
     assertNotNull(done.completionTime());
     assertNull(done.estimatedCompletionTime());
-    assertEquals(
-        "runs/" + created.getMetadata().getName() + "/adapter", done.artifacts().adapter());
+    assertEquals("adapters/" + created.getMetadata().getName(), done.artifacts().adapter());
     assertEquals("True", condition(done, "Complete").getStatus());
   }
 
@@ -341,7 +340,7 @@ class TuningRunOperatorTest {
 
     TuningRunStatus failed = awaitStatus(created, st -> st.phase() == Phase.FAILED);
     assertEquals("InvalidSpec", failed.reason());
-    assertTrue(failed.message().contains("spec.baseModel.ref: missing"), failed.message());
+    assertTrue(failed.message().contains("spec.baseModel: missing"), failed.message());
     assertTrue(
         failed.message().contains("spec.hyperparameters.learningRate: must be in (0, 1], got -0.1"),
         failed.message());
@@ -365,7 +364,7 @@ class TuningRunOperatorTest {
                   r,
                   new TuningRunSpec(
                       s.baseModel(),
-                      new TuningRunSpec.DatasetRef("datasets/other"),
+                      TuningRunSpec.ArtifactRef.id("other"),
                       s.method(),
                       s.adapter(),
                       s.objective(),
@@ -432,6 +431,24 @@ class TuningRunOperatorTest {
       return run;
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Edits the run like kubectl edit: read, change, write with the read resourceVersion, and on a
+   * conflict (the operator wrote the status in between) read again.
+   */
+  private static TuningRun editRun(
+      String name, java.util.function.UnaryOperator<TuningRun> change) {
+    for (int attempt = 1; ; attempt++) {
+      TuningRun current = client.resources(TuningRun.class).inNamespace(NS).withName(name).get();
+      try {
+        return client.resource(change.apply(current)).update();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
     }
   }
 
