@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
  * @param defaultBackoffLimit pod failures tolerated when the spec sets none
  * @param defaultActiveDeadlineSeconds Job time limit when the spec sets none
  * @param healthPort port of the /healthz and /readyz endpoints; 0 disables them
+ * @param requestsNamespace namespace of TuningRuns created from Kafka TrainingRequested events
+ * @param kafkaClient extra Kafka client properties (security and the like)
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -41,7 +43,9 @@ public record OperatorConfig(
     String gpuResource,
     int defaultBackoffLimit,
     long defaultActiveDeadlineSeconds,
-    int healthPort) {
+    int healthPort,
+    String requestsNamespace,
+    Map<String, String> kafkaClient) {
 
   public static final String DEFAULT_TRAINER_IMAGE = "armory/armory-trainer-cuda:0.1.0";
   private static final String GPU_PRESENT = "nvidia.com/gpu.present=true";
@@ -50,6 +54,7 @@ public record OperatorConfig(
     namespaces = Set.copyOf(namespaces);
     gpuNodeSelector = Map.copyOf(gpuNodeSelector);
     gpuTolerations = List.copyOf(gpuTolerations);
+    kafkaClient = Map.copyOf(kafkaClient);
     if (trainerImage == null || trainerImage.isBlank()) {
       throw new IllegalArgumentException(
           "ARMORY_TRAINER_IMAGE is empty: set it to the trainer image, e.g. "
@@ -77,7 +82,9 @@ public record OperatorConfig(
    * ARMORY_TRAINER_SERVICE_ACCOUNT, ARMORY_KAFKA_BOOTSTRAP_SERVERS, ARMORY_ARTIFACTS_CLAIM,
    * ARMORY_STORE_ROOT, ARMORY_GPU_NODE_SELECTOR (k=v,k=v), ARMORY_GPU_TOLERATIONS (JSON list),
    * ARMORY_GPU_RESOURCE, ARMORY_DEFAULT_BACKOFF_LIMIT, ARMORY_DEFAULT_ACTIVE_DEADLINE_SECONDS,
-   * ARMORY_OPERATOR_HEALTH_PORT.
+   * ARMORY_OPERATOR_HEALTH_PORT, ARMORY_REQUESTS_NAMESPACE (default: the only watched namespace,
+   * else "default") and ARMORY_KAFKA_CLIENT_* (e.g. ARMORY_KAFKA_CLIENT_SECURITY_PROTOCOL becomes
+   * security.protocol).
    */
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     Function<String, String> get = key -> env.getOrDefault(key, "").trim();
@@ -101,7 +108,28 @@ public record OperatorConfig(
         (int)
             number(
                 "ARMORY_OPERATOR_HEALTH_PORT",
-                or(get.apply("ARMORY_OPERATOR_HEALTH_PORT"), "8080")));
+                or(get.apply("ARMORY_OPERATOR_HEALTH_PORT"), "8080")),
+        or(
+            get.apply("ARMORY_REQUESTS_NAMESPACE"),
+            onlyOne(csv(get.apply("ARMORY_OPERATOR_NAMESPACES")))),
+        kafkaClient(env));
+  }
+
+  private static String onlyOne(Set<String> namespaces) {
+    return namespaces.size() == 1 ? namespaces.iterator().next() : "default";
+  }
+
+  private static Map<String, String> kafkaClient(Map<String, String> env) {
+    String prefix = "ARMORY_KAFKA_CLIENT_";
+    Map<String, String> props = new LinkedHashMap<>();
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix) && k.length() > prefix.length()) {
+            String key = k.substring(prefix.length()).toLowerCase(java.util.Locale.ROOT);
+            props.put(key.replace('_', '.'), v);
+          }
+        });
+    return props;
   }
 
   /** True when the operator should consume and publish Kafka events. */

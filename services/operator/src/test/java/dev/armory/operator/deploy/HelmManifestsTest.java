@@ -69,6 +69,7 @@ class HelmManifestsTest {
     assertEquals("nvidia.com/gpu", config.gpuTolerations().get(0).getKey());
     assertEquals("armory-kafka-bootstrap.kafka:9092", config.kafkaBootstrapServers());
     assertEquals("/var/lib/armory", config.storeRoot());
+    assertEquals("armory", config.requestsNamespace());
 
     Role role = one(objects, Role.class, "armory-operator");
     assertLeastPrivilege(role.getRules());
