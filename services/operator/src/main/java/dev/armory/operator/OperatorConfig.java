@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
  * @param healthPort port of the /healthz and /readyz endpoints; 0 disables them
  * @param requestsNamespace namespace of TuningRuns created from Kafka TrainingRequested events
  * @param kafkaClient extra Kafka client properties (security and the like)
+ * @param consumeEvents consume TrainingRequested and trainer events (when Kafka is configured);
+ *     false only passes the bootstrap servers on to training pods
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -45,7 +47,8 @@ public record OperatorConfig(
     long defaultActiveDeadlineSeconds,
     int healthPort,
     String requestsNamespace,
-    Map<String, String> kafkaClient) {
+    Map<String, String> kafkaClient,
+    boolean consumeEvents) {
 
   public static final String DEFAULT_TRAINER_IMAGE = "armory/armory-trainer-cuda:0.1.0";
   private static final String GPU_PRESENT = "nvidia.com/gpu.present=true";
@@ -83,8 +86,8 @@ public record OperatorConfig(
    * ARMORY_STORE_ROOT, ARMORY_GPU_NODE_SELECTOR (k=v,k=v), ARMORY_GPU_TOLERATIONS (JSON list),
    * ARMORY_GPU_RESOURCE, ARMORY_DEFAULT_BACKOFF_LIMIT, ARMORY_DEFAULT_ACTIVE_DEADLINE_SECONDS,
    * ARMORY_OPERATOR_HEALTH_PORT, ARMORY_REQUESTS_NAMESPACE (default: the only watched namespace,
-   * else "default") and ARMORY_KAFKA_CLIENT_* (e.g. ARMORY_KAFKA_CLIENT_SECURITY_PROTOCOL becomes
-   * security.protocol).
+   * else "default"), ARMORY_OPERATOR_CONSUME_EVENTS (default true) and ARMORY_KAFKA_CLIENT_* (e.g.
+   * ARMORY_KAFKA_CLIENT_SECURITY_PROTOCOL becomes security.protocol).
    */
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     Function<String, String> get = key -> env.getOrDefault(key, "").trim();
@@ -112,7 +115,8 @@ public record OperatorConfig(
         or(
             get.apply("ARMORY_REQUESTS_NAMESPACE"),
             onlyOne(csv(get.apply("ARMORY_OPERATOR_NAMESPACES")))),
-        kafkaClient(env));
+        kafkaClient(env),
+        !"false".equalsIgnoreCase(get.apply("ARMORY_OPERATOR_CONSUME_EVENTS")));
   }
 
   private static String onlyOne(Set<String> namespaces) {
@@ -132,7 +136,12 @@ public record OperatorConfig(
     return props;
   }
 
-  /** True when the operator should consume and publish Kafka events. */
+  /** True when the operator consumes Kafka events (bootstrap servers set, consuming not off). */
+  public boolean consumesEvents() {
+    return consumeEvents && kafkaEnabled();
+  }
+
+  /** True when Kafka bootstrap servers are configured (training pods get them). */
   public boolean kafkaEnabled() {
     return kafkaBootstrapServers != null && !kafkaBootstrapServers.isBlank();
   }

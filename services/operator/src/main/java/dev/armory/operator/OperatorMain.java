@@ -35,7 +35,10 @@ public final class OperatorMain {
         config.artifactsClaim(),
         config.storeRoot(),
         config.gpuNodeSelector(),
-        config.kafkaEnabled() ? config.kafkaBootstrapServers() : "(off)");
+        config.kafkaEnabled()
+            ? config.kafkaBootstrapServers()
+                + (config.consumesEvents() ? " (consuming requests and trainer events)" : "")
+            : "(off)");
 
     KubernetesClient client = new KubernetesClientBuilder().build();
     ArmoryOperator operator = ArmoryOperator.start(client, config, Clock.systemUTC());

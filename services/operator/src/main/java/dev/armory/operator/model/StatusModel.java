@@ -105,7 +105,7 @@ public final class StatusModel {
           && old.phase().terminal()
           && !Reason.InvalidSpec.name().equals(old.reason())) {
         // The run finished and its Job was removed afterwards: the outcome stands.
-        return new Verdict(old.phase(), Reason.valueOf(old.reason()), old.message());
+        return new Verdict(old.phase(), reason(old.reason()), old.message());
       }
       if (!o.specProblems().isEmpty()) {
         return new Verdict(
@@ -218,6 +218,16 @@ public final class StatusModel {
         Phase.RUNNING,
         Reason.Training,
         "pod " + pod.getMetadata().getName() + " is training" + progress);
+  }
+
+  /** A reason written earlier; one this version does not know reads as JobFailed. */
+  private static Reason reason(String name) {
+    for (Reason r : Reason.values()) {
+      if (r.name().equals(name)) {
+        return r;
+      }
+    }
+    return Reason.JobFailed;
   }
 
   private static Verdict failure(RunObservation o, Job job, JobCondition failed) {

@@ -246,8 +246,7 @@ class HelmManifestsTest {
     Set<String> accounts = names(objects, ServiceAccount.class);
     List<Deployment> deployments =
         objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList();
-    assertTrue(
-        deployments.size() >= 4, "operator, inference, ingestion, exporter: " + deployments.size());
+    assertEquals(3, deployments.size(), "operator, inference, ingestion");
     for (Deployment d : deployments) {
       String where = "Deployment " + d.getMetadata().getName();
       Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();

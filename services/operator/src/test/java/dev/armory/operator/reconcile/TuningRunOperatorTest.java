@@ -63,6 +63,8 @@ class TuningRunOperatorTest {
         OperatorConfig.fromEnvironment(
             Map.of(
                 "ARMORY_KAFKA_BOOTSTRAP_SERVERS", "kafka-bootstrap.kafka:9092",
+                // Passed on to training pods; the Kafka side has its own test on a real broker.
+                "ARMORY_OPERATOR_CONSUME_EVENTS", "false",
                 "ARMORY_TRAINER_IMAGE", "registry.example/armory-trainer-cuda:test"));
     operator = ArmoryOperator.start(client, config, Clock.fixed(NOW, ZoneOffset.UTC));
   }
@@ -212,8 +214,9 @@ class TuningRunOperatorTest {
     setJobStatus(
         job, "Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
 
-    TuningRunStatus failed = awaitStatus(created, s -> s.phase() == Phase.FAILED);
-    assertEquals("OOMKilled", failed.reason());
+    // The pod's informer event may come after the Job's; the status converges once both are seen.
+    TuningRunStatus failed = awaitStatus(created, s -> "OOMKilled".equals(s.reason()));
+    assertEquals(Phase.FAILED, failed.phase());
     assertTrue(failed.message().contains("32Gi"), failed.message());
     assertTrue(failed.message().contains("spec.resources.memory"), failed.message());
     assertEquals("OOMKilled", condition(failed, "Complete").getReason());
@@ -228,7 +231,9 @@ class TuningRunOperatorTest {
     setJobStatus(
         job, "Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
 
-    TuningRunStatus failed = awaitStatus(created, s -> s.phase() == Phase.FAILED);
+    TuningRunStatus failed =
+        awaitStatus(created, s -> s.message() != null && s.message().contains("last exit"));
+    assertEquals(Phase.FAILED, failed.phase());
     assertEquals("BackoffLimitExceeded", failed.reason());
     assertTrue(failed.message().contains("last exit: code 1 (Error)"), failed.message());
   }
