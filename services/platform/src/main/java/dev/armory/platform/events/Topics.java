@@ -25,6 +25,7 @@ public final class Topics {
   public static final String MODEL_EXPORTED = "armory.model.exported";
   public static final String ADAPTER_PUBLISHED = "armory.adapter.published";
   public static final String JUDGE_REQUESTED = "armory.judge.requested";
+  public static final String JUDGE_COMPLETED = "armory.judge.completed";
 
   /** Events that could not be decoded or validated, with the reason in headers. */
   public static final String DEAD_LETTER = "armory.dead-letter";
@@ -44,6 +45,7 @@ public final class Topics {
     BY_PAYLOAD.put(PayloadCase.MODEL_EXPORTED, MODEL_EXPORTED);
     BY_PAYLOAD.put(PayloadCase.ADAPTER_PUBLISHED, ADAPTER_PUBLISHED);
     BY_PAYLOAD.put(PayloadCase.JUDGE_REQUESTED, JUDGE_REQUESTED);
+    BY_PAYLOAD.put(PayloadCase.JUDGE_COMPLETED, JUDGE_COMPLETED);
     for (PayloadCase c : PayloadCase.values()) {
       if (c != PayloadCase.PAYLOAD_NOT_SET && !BY_PAYLOAD.containsKey(c)) {
         throw new ExceptionInInitializerError("no topic for payload " + c + ": add it to Topics");
