@@ -346,7 +346,12 @@ class IngestionServiceTest {
     }
     assertEquals("true", props.get("parse.headers"), "README command: " + props);
     List<String> lines =
-        readme.lines().filter(l -> l.startsWith("content-type:application/json|")).toList();
+        readme
+            .lines()
+            .filter(l -> l.startsWith("content-type:application/json|"))
+            // The judge service's example line is checked by its own JudgeServiceTest.
+            .filter(l -> !l.contains("\"judgeRequested\""))
+            .toList();
     assertEquals(2, lines.size(), "README example lines");
     LineMessageReader reader = new LineMessageReader();
     props.put("topic", Topics.TRAINING_REQUESTED);

@@ -553,8 +553,8 @@ public class JudgeRequestHandler implements EventHandler {
             .setRequestedBy("judge:" + r.getRunId())
             .putLabels("judge_run", r.getRunId());
     if (r.hasCandidateAdapter()) {
-      // TrainingRequested has no start-adapter field yet: recorded for the trainer and people.
-      b.putLabels("candidate_adapter", name(r.getCandidateAdapter()));
+      // The pairs were sampled from this adapter: DPO starts from it and uses it as reference.
+      b.setStartAdapter(r.getCandidateAdapter());
     }
     return b.build();
   }

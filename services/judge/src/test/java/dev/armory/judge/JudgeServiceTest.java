@@ -282,6 +282,24 @@ class JudgeServiceTest {
   }
 
   @Test
+  void theReadmesJudgeRequestLineDecodes() throws Exception {
+    List<String> lines =
+        Files.readAllLines(Path.of("../../README.md")).stream()
+            .filter(l -> l.startsWith("content-type:application/json|"))
+            .filter(l -> l.contains("\"judgeRequested\""))
+            .toList();
+    assertEquals(1, lines.size(), "README judge example line");
+    String[] parts = lines.get(0).split("\\|", 3);
+    Envelope e = EventCodec.decode(parts[2].getBytes(StandardCharsets.UTF_8), EventHeaders.JSON);
+    JudgeRequested r = Events.payload(e, JudgeRequested.class);
+    assertEquals(parts[1], r.getRunId());
+    assertEquals(Topics.JUDGE_REQUESTED, Topics.forEnvelope(e));
+    assertTrue(r.getStartDpo());
+    assertTrue(r.getJudge().hasLlmJudgeModel());
+    assertFalse(r.getJudge().getConstitutionUri().isEmpty());
+  }
+
+  @Test
   void malformedRequestsGoToTheDeadLetterTopicWithTheirReason() throws Exception {
     JudgeRequested noJudge = request("no-judge").setJudge(JudgeSpec.getDefaultInstance()).build();
     JudgeRequested missingRules =
