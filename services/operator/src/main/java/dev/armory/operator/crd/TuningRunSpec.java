@@ -191,7 +191,11 @@ public record TuningRunSpec(
                   + " all-linear.")
           List<String> targetModules,
       @Default("false") @JsonPropertyDescription("Rank-stabilised LoRA (alpha/sqrt(r)).")
-          Boolean rslora) {}
+          Boolean rslora,
+      @JsonPropertyDescription(
+              "Adapter to start from (for DPO also the reference policy); unset = a fresh"
+                  + " adapter.")
+          ArtifactRef startFrom) {}
 
   /** Optimiser, schedule and batch settings. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -239,7 +243,16 @@ public record TuningRunSpec(
           Integer saveEverySteps,
       @Min(0) @JsonPropertyDescription("Evaluate every N steps (and at the end).")
           Integer evalEverySteps,
-      @JsonPropertyDescription("Seed of data order and dropout.") Long seed) {}
+      @JsonPropertyDescription("Seed of data order and dropout.") Long seed,
+      @Min(value = 0, inclusive = false)
+          @Max(100)
+          @JsonPropertyDescription(
+              "DPO's beta (objective dpo only); the engine default when unset.")
+          Double dpoBeta,
+      @Min(0)
+          @Max(value = 0.5, inclusive = false)
+          @JsonPropertyDescription("DPO label smoothing (conservative DPO), objective dpo only.")
+          Double dpoLabelSmoothing) {}
 
   /** Held-out data and golden prompts. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -4,6 +4,7 @@ import dev.armory.events.v1.TrainingRequested;
 import dev.armory.operator.crd.TuningRun;
 import dev.armory.operator.model.RunNames;
 import dev.armory.operator.model.SpecValidator;
+import dev.armory.operator.model.TrainingRequests;
 import dev.armory.operator.reconcile.RunReports;
 import dev.armory.platform.PlatformConfig;
 import dev.armory.platform.events.ConsumedEvent;

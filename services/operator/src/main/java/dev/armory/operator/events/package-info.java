@@ -1,6 +1,6 @@
 /**
- * The Kafka side: {@link dev.armory.operator.events.TrainingRequests} (a TrainingRequested as a
- * TuningRun), {@link dev.armory.operator.events.TrainerEvents} (trainer events as reports) and
- * {@link dev.armory.operator.events.TrainingEventBridge} (the two consumers).
+ * The Kafka side: {@link dev.armory.operator.events.TrainerEvents} (trainer events as reports) and
+ * {@link dev.armory.operator.events.TrainingEventBridge} (the two consumers; requests map to
+ * TuningRuns through {@link dev.armory.operator.model.TrainingRequests}).
  */
 package dev.armory.operator.events;

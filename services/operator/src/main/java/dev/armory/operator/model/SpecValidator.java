@@ -32,8 +32,19 @@ public final class SpecValidator {
       ref(p, "spec.eval.dataset", spec.eval().dataset(), false, "support-v3-eval");
       ref(p, "spec.eval.goldenSet", spec.eval().goldenSet(), false, "support-golden");
     }
+    if (spec.adapter() != null) {
+      ref(p, "spec.adapter.startFrom", spec.adapter().startFrom(), false, "support-v2");
+    }
     adapter(spec.adapter(), p);
     hyperparameters(spec.hyperparameters(), p);
+    Hyperparameters h = spec.hyperparameters();
+    if (h != null
+        && (h.dpoBeta() != null || h.dpoLabelSmoothing() != null)
+        && spec.objective() != TuningRunSpec.Objective.DPO) {
+      p.add(
+          "spec.hyperparameters: dpoBeta and dpoLabelSmoothing apply to objective dpo only;"
+              + " set spec.objective: dpo or remove them");
+    }
     eval(spec.eval(), p);
     resources(spec.resources(), p);
     return p;
@@ -84,6 +95,16 @@ public final class SpecValidator {
     range(p, "spec.hyperparameters.warmupSteps", h.warmupSteps(), 0, Integer.MAX_VALUE);
     if (h.warmupRatio() != null && !(h.warmupRatio() >= 0 && h.warmupRatio() <= 1)) {
       p.add("spec.hyperparameters.warmupRatio: must be in [0, 1], got " + h.warmupRatio());
+    }
+    if (h.dpoBeta() != null && !(h.dpoBeta() > 0)) {
+      p.add(
+          "spec.hyperparameters.dpoBeta: must be greater than 0, got " + h.dpoBeta() + "; try 0.1");
+    }
+    if (h.dpoLabelSmoothing() != null
+        && !(h.dpoLabelSmoothing() >= 0 && h.dpoLabelSmoothing() < 0.5)) {
+      p.add(
+          "spec.hyperparameters.dpoLabelSmoothing: must be in [0, 0.5), got "
+              + h.dpoLabelSmoothing());
     }
     if (h.warmupSteps() != null && h.warmupSteps() > 0 && h.warmupRatio() != null) {
       p.add(

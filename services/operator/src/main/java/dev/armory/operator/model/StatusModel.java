@@ -264,6 +264,18 @@ public final class StatusModel {
               + " shows the details)");
     }
     String reason = failed.getReason();
+    if ("PodFailurePolicy".equals(reason)) {
+      return new Verdict(
+          Phase.FAILED,
+          Reason.TrainingFailed,
+          "the trainer exited with code "
+              + TrainingJobModel.EXIT_FAILED
+              + " (training failed, not retried)"
+              + lastExit(o.pods())
+              + "; kubectl logs job/"
+              + jobName
+              + " shows why");
+    }
     if ("DeadlineExceeded".equals(reason)) {
       return new Verdict(
           Phase.FAILED,

@@ -1,5 +1,7 @@
 package dev.armory.operator.model;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import dev.armory.operator.OperatorConfig;
 import dev.armory.operator.crd.TuningRun;
 import dev.armory.operator.crd.TuningRunSpec;
@@ -31,6 +33,13 @@ public final class TrainingJobModel {
   public static final List<String> WORKER_COMMAND = List.of("armory", "train-worker");
 
   public static final String CONTAINER = "trainer";
+
+  /** Exit code of {@code armory train-worker} for a failed run (TrainingFailed published). */
+  public static final int EXIT_FAILED = 1;
+
+  /** Exit code of {@code armory train-worker} stopped with a checkpoint (SIGTERM). */
+  public static final int EXIT_STOPPED = 2;
+
   public static final String ARTIFACTS_VOLUME = "artifacts";
   public static final String GPU_PRODUCT_LABEL = "nvidia.com/gpu.product";
 
@@ -73,6 +82,34 @@ public final class TrainingJobModel {
         .withSuspend(Boolean.TRUE.equals(spec.suspend()))
         .withCompletions(1)
         .withParallelism(1)
+        // `armory train-worker` exits 1 after publishing TrainingFailed (retrying repeats the
+        // failure) and 2 when stopped with a checkpoint (retrying resumes); evictions and
+        // preemptions do not use up backoffLimit either.
+        .withNewPodFailurePolicy()
+        .addNewRule()
+        .withAction("FailJob")
+        .withNewOnExitCodes()
+        .withContainerName(CONTAINER)
+        .withOperator("In")
+        .withValues(EXIT_FAILED)
+        .endOnExitCodes()
+        .endRule()
+        .addNewRule()
+        .withAction("Ignore")
+        .withNewOnExitCodes()
+        .withContainerName(CONTAINER)
+        .withOperator("In")
+        .withValues(EXIT_STOPPED)
+        .endOnExitCodes()
+        .endRule()
+        .addNewRule()
+        .withAction("Ignore")
+        .addNewOnPodCondition()
+        .withType("DisruptionTarget")
+        .withStatus("True")
+        .endOnPodCondition()
+        .endRule()
+        .endPodFailurePolicy()
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
@@ -218,6 +255,17 @@ public final class TrainingJobModel {
     return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
   }
 
+  /** The run's TrainingRequested in proto3 JSON. */
+  public static String requestJson(TuningRun run) {
+    try {
+      return JsonFormat.printer()
+          .omittingInsignificantWhitespace()
+          .print(TrainingRequests.toRequest(run));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("TrainingRequested cannot be printed as JSON", e);
+    }
+  }
+
   private static List<EnvVar> env(TuningRun run, String runId, OperatorConfig config, int gpus) {
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVar("ARMORY_RUN_ID", runId, null));
@@ -236,8 +284,9 @@ public final class TrainingJobModel {
     }
     env.add(new EnvVar("ARMORY_STORE_ROOT", config.storeRoot(), null));
     env.add(new EnvVar("ARMORY_EXECUTION_PROVIDER", gpus > 0 ? "cuda" : "cpu", null));
-    // The whole spec, so the worker needs nothing but its environment to know what to train.
-    env.add(new EnvVar("ARMORY_RUN_SPEC", JSON.asJson(run.getSpec()), null));
+    // What to train, as the TrainingRequested `armory train-worker` reads when the run's folder
+    // in the store has no request yet: the pod needs nothing but its environment.
+    env.add(new EnvVar("ARMORY_TRAINING_REQUEST", requestJson(run), null));
     env.add(new EnvVar("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75", null));
     return env;
   }

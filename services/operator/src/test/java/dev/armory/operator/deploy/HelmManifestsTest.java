@@ -96,8 +96,10 @@ class HelmManifestsTest {
 
     CustomResourceDefinition crd =
         one(objects, CustomResourceDefinition.class, "tuningruns.armory.dev");
-    assertEquals(
-        MockCluster.generatedCrd().getSpec(), crd.getSpec(), "the chart ships the generated CRD");
+    assertTrue(
+        MockCluster.generatedCrd().getSpec().equals(crd.getSpec()),
+        "the chart ships the generated CRD (refresh helm/armory/crds with CrdCopiesTest"
+            + " -Darmory.updateCrds=true)");
   }
 
   @Test

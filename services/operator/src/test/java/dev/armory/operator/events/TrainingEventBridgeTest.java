@@ -19,6 +19,7 @@ import dev.armory.operator.crd.TuningRun;
 import dev.armory.operator.crd.TuningRunSpec;
 import dev.armory.operator.crd.TuningRunStatus;
 import dev.armory.operator.model.RunNames;
+import dev.armory.operator.model.TrainingRequests;
 import dev.armory.platform.PlatformConfig;
 import dev.armory.platform.events.EventHeaders;
 import dev.armory.platform.events.EventProducer;

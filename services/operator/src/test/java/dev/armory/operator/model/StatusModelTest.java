@@ -76,6 +76,16 @@ class StatusModelTest {
   }
 
   @Test
+  void aFailedExitStopsTheJobAtOnceAndReadsAsTrainingFailed() {
+    TuningRun run = Runs.minimal("exit1");
+    Job job = failed(TrainingJobModel.from(run, OperatorConfig.defaults()), "PodFailurePolicy");
+    StatusModel.Verdict v = StatusModel.verdict(observe(run, job, List.of(), null));
+    assertEquals(Phase.FAILED, v.phase());
+    assertEquals(Reason.TrainingFailed, v.reason());
+    assertTrue(v.message().contains("exited with code 1"), v.message());
+  }
+
+  @Test
   void completedTrainingWithExportRequestedIsExportingWhileThePodRuns() {
     TuningRun run = Runs.minimal("exp");
     TuningRunSpec s = run.getSpec();

@@ -46,6 +46,12 @@ class TrainingJobModelTest {
             .getAnnotations()
             .get(RunNames.ANNOTATION_TUNINGRUN));
     assertNull(env(job, "ARMORY_KAFKA_BOOTSTRAP_SERVERS"), "no Kafka configured, none passed");
+    var rules = job.getSpec().getPodFailurePolicy().getRules();
+    assertEquals("FailJob", rules.get(0).getAction());
+    assertEquals(java.util.List.of(1), rules.get(0).getOnExitCodes().getValues());
+    assertEquals("Ignore", rules.get(1).getAction());
+    assertEquals(java.util.List.of(2), rules.get(1).getOnExitCodes().getValues());
+    assertEquals("DisruptionTarget", rules.get(2).getOnPodConditions().get(0).getType());
   }
 
   @Test

@@ -118,7 +118,13 @@ class TuningRunOperatorTest {
     assertEquals("kafka-bootstrap.kafka:9092", env.get("ARMORY_KAFKA_BOOTSTRAP_SERVERS"));
     assertEquals("cuda", env.get("ARMORY_EXECUTION_PROVIDER"));
     assertEquals("/var/lib/armory", env.get("ARMORY_STORE_ROOT"));
-    assertTrue(env.get("ARMORY_RUN_SPEC").contains("\"TinyLlama-1.1B-Chat-v1.0\""));
+    var request = dev.armory.events.v1.TrainingRequested.newBuilder();
+    com.google.protobuf.util.JsonFormat.parser().merge(env.get("ARMORY_TRAINING_REQUEST"), request);
+    assertEquals(created.getMetadata().getName(), request.getRunId());
+    assertEquals("TinyLlama-1.1B-Chat-v1.0", request.getBaseModel().getId());
+    assertEquals("support-v3", request.getDataset().getId());
+    assertEquals(List.of("int4"), request.getExport().getPrecisionsList());
+    assertTrue(request.getPublish().getEnabled());
     assertEquals(
         "armory-artifacts",
         pod.getVolumes().stream()
@@ -330,7 +336,9 @@ class TuningRunOperatorTest {
                 h.packing(),
                 h.saveEverySteps(),
                 h.evalEverySteps(),
-                h.seed()),
+                h.seed(),
+                h.dpoBeta(),
+                h.dpoLabelSmoothing()),
             s.eval(),
             s.resources(),
             s.scheduling(),

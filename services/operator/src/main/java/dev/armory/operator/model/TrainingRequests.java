@@ -1,6 +1,10 @@
-package dev.armory.operator.events;
+package dev.armory.operator.model;
 
 import dev.armory.events.v1.AdapterConfig;
+import dev.armory.events.v1.AdapterMethod;
+import dev.armory.events.v1.ArtifactKind;
+import dev.armory.events.v1.ExportOptions;
+import dev.armory.events.v1.PublishOptions;
 import dev.armory.events.v1.TrainingRequested;
 import dev.armory.operator.crd.TuningRun;
 import dev.armory.operator.crd.TuningRunSpec;
@@ -13,17 +17,18 @@ import dev.armory.operator.crd.TuningRunSpec.LrSchedule;
 import dev.armory.operator.crd.TuningRunSpec.Method;
 import dev.armory.operator.crd.TuningRunSpec.Objective;
 import dev.armory.operator.crd.TuningRunSpec.OnnxPrecision;
-import dev.armory.operator.model.RunNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * A Kafka {@code TrainingRequested} as the TuningRun it stands for, so runs requested by apps and
- * runs applied with kubectl are one kind of resource. Zero and empty event fields mean "default"
- * and stay unset in the spec. The resource name derives from the run id, so a redelivered request
- * maps to the same name and cannot create a second run.
+ * TrainingRequested and TuningRun, both ways. A Kafka request becomes the TuningRun it stands for,
+ * so runs requested by apps and runs applied with kubectl are one kind of resource (zero and empty
+ * event fields mean "default" and stay unset in the spec; the resource name derives from the run
+ * id, so a redelivered request maps to the same name and cannot create a second run). A TuningRun
+ * becomes the request its training pod runs: {@code armory train-worker} reads it from
+ * ARMORY_TRAINING_REQUEST (proto3 JSON).
  */
 public final class TrainingRequests {
 
@@ -52,7 +57,7 @@ public final class TrainingRequests {
             ref(r.hasBaseModel() ? r.getBaseModel() : null),
             ref(r.hasDataset() ? r.getDataset() : null),
             method(r.getAdapter()),
-            adapter(r.getAdapter()),
+            adapter(r),
             r.getObjective() == dev.armory.events.v1.Objective.OBJECTIVE_DPO
                 ? Objective.DPO
                 : Objective.SFT,
@@ -92,6 +97,121 @@ public final class TrainingRequests {
     return run;
   }
 
+  /** The request a training pod runs for this TuningRun (unset spec fields stay zero = default). */
+  public static TrainingRequested toRequest(TuningRun run) {
+    TuningRunSpec s = run.getSpec();
+    String runId = RunNames.runId(run);
+    var annotations = run.getMetadata().getAnnotations();
+    String key = annotations == null ? null : annotations.get(ANNOTATION_IDEMPOTENCY_KEY);
+    TrainingRequested.Builder r =
+        TrainingRequested.newBuilder()
+            .setRunId(runId)
+            .setIdempotencyKey(
+                key != null ? key : "tuningrun:" + run.getMetadata().getNamespace() + "/" + runId)
+            .setRequestedBy(
+                "tuningrun/" + run.getMetadata().getNamespace() + "/" + run.getMetadata().getName())
+            .setObjective(
+                s.objective() == Objective.DPO
+                    ? dev.armory.events.v1.Objective.OBJECTIVE_DPO
+                    : dev.armory.events.v1.Objective.OBJECTIVE_SFT);
+    if (s.baseModel() != null) {
+      r.setBaseModel(proto(s.baseModel(), ArtifactKind.ARTIFACT_KIND_MODEL));
+    }
+    if (s.dataset() != null) {
+      r.setDataset(proto(s.dataset(), ArtifactKind.ARTIFACT_KIND_DATASET));
+    }
+    if (s.eval() != null && s.eval().dataset() != null) {
+      r.setEvalDataset(proto(s.eval().dataset(), ArtifactKind.ARTIFACT_KIND_DATASET));
+    }
+    if (s.eval() != null && s.eval().goldenSet() != null) {
+      r.setGoldenSet(proto(s.eval().goldenSet(), ArtifactKind.ARTIFACT_KIND_DATASET));
+    }
+    AdapterConfig.Builder a =
+        AdapterConfig.newBuilder()
+            .setMethod(
+                s.method() == Method.LORA
+                    ? AdapterMethod.ADAPTER_METHOD_LORA
+                    : AdapterMethod.ADAPTER_METHOD_QLORA);
+    if (s.adapter() != null) {
+      AdapterSpec ad = s.adapter();
+      if (ad.r() != null) {
+        a.setR(ad.r());
+      }
+      if (ad.alpha() != null) {
+        a.setAlpha(ad.alpha());
+      }
+      if (ad.dropout() != null) {
+        a.setDropout(ad.dropout());
+      }
+      if (ad.targetModules() != null && !ad.targetModules().equals(List.of("default"))) {
+        a.addAllTargetModules(ad.targetModules());
+      }
+      a.setUseRslora(Boolean.TRUE.equals(ad.rslora()));
+      if (ad.startFrom() != null) {
+        r.setStartAdapter(proto(ad.startFrom(), ArtifactKind.ARTIFACT_KIND_ADAPTER));
+      }
+    }
+    r.setAdapter(a);
+    r.setHyperparameters(hyperparameters(s.hyperparameters(), s.eval()));
+    if (StatusModel.exportRequested(s)) {
+      ExportOptions.Builder e =
+          ExportOptions.newBuilder()
+              .setEnabled(true)
+              .setMergedHf(Boolean.TRUE.equals(s.export().merge()));
+      OnnxPrecision p = s.export().onnxPrecision();
+      if (p != null && p != OnnxPrecision.NONE) {
+        e.addPrecisions(p.name().toLowerCase(Locale.ROOT));
+      }
+      r.setExport(e);
+    }
+    if (Boolean.TRUE.equals(s.publishToInference())) {
+      r.setPublish(PublishOptions.newBuilder().setEnabled(true));
+    }
+    return r.build();
+  }
+
+  private static dev.armory.events.v1.Hyperparameters hyperparameters(
+      Hyperparameters h, EvalSpec eval) {
+    var b = dev.armory.events.v1.Hyperparameters.newBuilder();
+    if (eval != null && eval.fraction() != null) {
+      b.setEvalFraction(eval.fraction());
+    }
+    if (h == null) {
+      return b.build();
+    }
+    if (h.learningRate() != null) b.setLearningRate(h.learningRate());
+    if (h.epochs() != null) b.setEpochs(h.epochs());
+    if (h.maxSteps() != null) b.setMaxSteps(h.maxSteps());
+    if (h.microBatchSize() != null) b.setMicroBatchSize(h.microBatchSize());
+    if (h.gradientAccumulationSteps() != null) {
+      b.setGradientAccumulationSteps(h.gradientAccumulationSteps());
+    }
+    if (h.maxSeqLen() != null) b.setMaxSeqLen(h.maxSeqLen());
+    if (h.warmupSteps() != null) b.setWarmupSteps(h.warmupSteps());
+    if (h.warmupRatio() != null) b.setWarmupRatio(h.warmupRatio());
+    if (h.lrSchedule() != null) b.setLrSchedule(h.lrSchedule().name().toLowerCase(Locale.ROOT));
+    if (h.weightDecay() != null) b.setWeightDecay(h.weightDecay());
+    if (h.maxGradNorm() != null) b.setMaxGradNorm(h.maxGradNorm());
+    if (h.packing() != null) b.setPacking(h.packing());
+    if (h.saveEverySteps() != null) b.setSaveEverySteps(h.saveEverySteps());
+    if (h.evalEverySteps() != null) b.setEvalEverySteps(h.evalEverySteps());
+    if (h.seed() != null) b.setSeed(h.seed());
+    if (h.dpoBeta() != null) b.setDpoBeta(h.dpoBeta());
+    if (h.dpoLabelSmoothing() != null) b.setDpoLabelSmoothing(h.dpoLabelSmoothing());
+    return b.build();
+  }
+
+  private static dev.armory.events.v1.ArtifactRef proto(ArtifactRef ref, ArtifactKind kind) {
+    var b = dev.armory.events.v1.ArtifactRef.newBuilder().setKind(kind);
+    if (ref.id() != null) {
+      b.setId(ref.id());
+    }
+    if (ref.uri() != null) {
+      b.setUri(ref.uri());
+    }
+    return b.build();
+  }
+
   private static ArtifactRef ref(dev.armory.events.v1.ArtifactRef ref) {
     if (ref == null) {
       return null;
@@ -117,12 +237,15 @@ public final class TrainingRequests {
     }
   }
 
-  private static AdapterSpec adapter(AdapterConfig a) {
+  private static AdapterSpec adapter(TrainingRequested r) {
+    AdapterConfig a = r.getAdapter();
+    ArtifactRef start = r.hasStartAdapter() ? ref(r.getStartAdapter()) : null;
     if (a.getR() == 0
         && a.getAlpha() == 0
         && a.getDropout() == 0
         && a.getTargetModulesCount() == 0
-        && !a.getUseRslora()) {
+        && !a.getUseRslora()
+        && start == null) {
       return null;
     }
     return new AdapterSpec(
@@ -130,7 +253,8 @@ public final class TrainingRequests {
         a.getAlpha() > 0 ? a.getAlpha() : null,
         a.getDropout() > 0 ? a.getDropout() : null,
         a.getTargetModulesCount() == 0 ? null : List.copyOf(a.getTargetModulesList()),
-        a.getUseRslora() ? Boolean.TRUE : null);
+        a.getUseRslora() ? Boolean.TRUE : null,
+        start);
   }
 
   private static Hyperparameters hyperparameters(dev.armory.events.v1.Hyperparameters h)
@@ -164,7 +288,9 @@ public final class TrainingRequests {
         h.getPacking() ? Boolean.TRUE : null,
         positive(h.getSaveEverySteps()),
         positive(h.getEvalEverySteps()),
-        h.getSeed() != 0 ? h.getSeed() : null);
+        h.getSeed() != 0 ? h.getSeed() : null,
+        h.getDpoBeta() > 0 ? h.getDpoBeta() : null,
+        h.getDpoLabelSmoothing() > 0 ? h.getDpoLabelSmoothing() : null);
   }
 
   private static EvalSpec eval(TrainingRequested r) {
