@@ -1,6 +1,6 @@
 package dev.armory.cli;
 
-import dev.armory.engine.generate.DecodeEngine;
+import dev.armory.engine.generate.ServingEngine;
 import dev.armory.inference.InferenceServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -38,7 +38,9 @@ final class ServeCommand implements Callable<Integer> {
       required = true,
       paramLabel = "DIR",
       description =
-          "Hugging Face model directory: config.json, safetensors weights and tokenizer.json.")
+          "Hugging Face model directory (config.json, safetensors weights, tokenizer.json), or a"
+              + " directory written by `armory export` (model.onnx + model.onnx.json; served"
+              + " one request at a time, without adapters).")
   Path model;
 
   @Option(
@@ -172,15 +174,17 @@ final class ServeCommand implements Callable<Integer> {
             },
             "armory-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    DecodeEngine engine = s.generation().engine();
+    ServingEngine engine = s.generation().engine();
     out.printf(
         Locale.ROOT,
-        "armory serve: model '%s' (%s, %s weights, context %d), %d adapters registered%n",
+        "armory serve: model '%s' (%s, %s weights, context %d), %s%n",
         s.generation().modelId(),
         engine.modelConfig().modelType().hfName(),
-        engine.config().weights().name().toLowerCase(Locale.ROOT),
+        engine.weightsLabel(),
         engine.modelConfig().maxPositionEmbeddings(),
-        engine.adapters().list().size());
+        engine.adapterRegistry().isPresent()
+            ? s.adapters().list().size() + " adapters registered"
+            : "an ONNX export (no adapters)");
     out.printf(
         Locale.ROOT,
         "listening on %s:%d (gRPC armory.inference.v1.Inference, grpc.health.v1, reflection)%n",

@@ -1,6 +1,6 @@
 package dev.armory.inference;
 
-import dev.armory.engine.generate.DecodeEngine;
+import dev.armory.engine.generate.ServingEngine;
 import dev.armory.engine.generate.adapters.AdapterInfo;
 import dev.armory.engine.generate.adapters.AdapterRegistry;
 import jakarta.inject.Singleton;
@@ -21,16 +21,29 @@ import org.slf4j.LoggerFactory;
 public final class AdapterService {
   private static final Logger LOG = LoggerFactory.getLogger(AdapterService.class);
 
-  private final AdapterRegistry registry;
+  private final AdapterRegistry registry; // null: the served model takes no adapters
+  private final String model;
   private final List<Path> roots;
 
-  AdapterService(DecodeEngine engine, InferenceConfig config) {
-    this.registry = engine.adapters();
+  AdapterService(ServingEngine engine, InferenceConfig config) {
+    this.registry = engine.adapterRegistry().orElse(null);
+    this.model = config.requireModelDir().toString();
     this.roots =
         config.allowedAdapterRoots().stream().map(p -> p.toAbsolutePath().normalize()).toList();
   }
 
-  public AdapterRegistry registry() {
+  /** Registered adapters by id (none when the served model takes no adapters). */
+  public List<AdapterInfo> list() {
+    return registry == null ? List.of() : registry.list();
+  }
+
+  private AdapterRegistry registry() {
+    if (registry == null) {
+      throw new AdaptersUnsupportedException(
+          model
+              + " is an ONNX export, served without adapters: merge adapters before exporting,"
+              + " or serve the Hugging Face directory to apply them per request");
+    }
     return registry;
   }
 
@@ -43,8 +56,8 @@ public final class AdapterService {
    * @throws IllegalStateException when running requests use the adapter {@code id} names now
    */
   public AdapterInfo hotLoad(String id, Path dir) throws IOException {
-    registry.register(id, dir);
-    AdapterInfo info = registry.load(id);
+    registry().register(id, dir);
+    AdapterInfo info = registry().load(id);
     LOG.info("adapter '{}' loaded from {} (rank {}, {} bytes)", id, dir, info.rank(), info.bytes());
     return info;
   }
@@ -54,6 +67,7 @@ public final class AdapterService {
    * directory, and the result must lie inside one of the allowed adapter roots.
    */
   AdapterInfo loadFromClientPath(String id, String path) throws IOException {
+    registry();
     if (roots.isEmpty()) {
       throw new AdapterPathException(
           "this server has no adapters directory or adapter roots, so LoadAdapter cannot take a"
@@ -92,7 +106,7 @@ public final class AdapterService {
 
   /** Makes a registered adapter resident. */
   AdapterInfo load(String id) throws IOException {
-    return registry.load(id);
+    return registry().load(id);
   }
 
   /**
@@ -100,11 +114,11 @@ public final class AdapterService {
    * unregisters it. Returns whether it was resident.
    */
   boolean unload(String id, boolean forget) {
-    boolean wasLoaded = registry.info(id).loaded();
+    boolean wasLoaded = registry().info(id).loaded();
     if (forget) {
-      registry.unregister(id);
+      registry().unregister(id);
     } else {
-      registry.unload(id);
+      registry().unload(id);
     }
     return wasLoaded;
   }

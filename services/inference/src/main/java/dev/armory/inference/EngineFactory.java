@@ -1,6 +1,9 @@
 package dev.armory.inference;
 
+import dev.armory.engine.export.ExportServing;
 import dev.armory.engine.generate.DecodeEngine;
+import dev.armory.engine.generate.EngineConfig;
+import dev.armory.engine.generate.ServingEngine;
 import dev.armory.engine.generate.adapters.AdapterInfo;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -12,14 +15,18 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Opens the configured model once and registers the adapters directory's adapters. */
+/**
+ * Opens the configured model once: a Hugging Face directory through the {@link DecodeEngine} (and
+ * registers the adapters directory's adapters), or an Armory ONNX export (model.onnx.json) through
+ * {@link ExportServing}, which takes no adapters.
+ */
 @Factory
 final class EngineFactory {
   private static final Logger LOG = LoggerFactory.getLogger(EngineFactory.class);
 
   @Singleton
   @Bean(preDestroy = "close")
-  DecodeEngine decodeEngine(InferenceConfig config) throws IOException {
+  ServingEngine servingEngine(InferenceConfig config) throws IOException {
     Path dir = config.requireModelDir();
     if (!Files.isDirectory(dir)) {
       throw new IllegalStateException(
@@ -28,7 +35,11 @@ final class EngineFactory {
               + dir
               + " is not a directory: point it at a Hugging Face model directory");
     }
-    DecodeEngine engine = DecodeEngine.open(dir, config.engineConfig());
+    EngineConfig engineConfig = config.engineConfig();
+    if (ExportServing.isExport(dir)) {
+      return openExport(dir, config, engineConfig);
+    }
+    DecodeEngine engine = DecodeEngine.open(dir, engineConfig);
     try {
       if (engine.tokenizer() == null) {
         throw new IllegalStateException(
@@ -53,5 +64,25 @@ final class EngineFactory {
       engine.close();
       throw e;
     }
+  }
+
+  private static ServingEngine openExport(Path dir, InferenceConfig config, EngineConfig engine)
+      throws IOException {
+    if (config.adaptersDir() != null && !config.adaptersDir().isBlank()) {
+      throw new IllegalStateException(
+          dir
+              + " is an ONNX export, which is served without adapters: merge them before exporting"
+              + " and unset "
+              + InferenceConfig.PREFIX
+              + ".adapters-dir");
+    }
+    ServingEngine served = ExportServing.open(dir, engine.limits(), engine.session());
+    if (served.tokenizer() == null) {
+      served.close();
+      throw new IllegalStateException(
+          dir + " has no tokenizer.json: the inference service takes text and chat prompts");
+    }
+    LOG.info("serving the ONNX export in {} ({} weights)", dir, served.weightsLabel());
+    return served;
   }
 }

@@ -1,11 +1,11 @@
 package dev.armory.inference;
 
-import dev.armory.engine.generate.DecodeEngine;
 import dev.armory.engine.generate.GenerationHandle;
 import dev.armory.engine.generate.GenerationListener;
 import dev.armory.engine.generate.GenerationRequest;
 import dev.armory.engine.generate.InvalidRequestException;
 import dev.armory.engine.generate.SamplingParams;
+import dev.armory.engine.generate.ServingEngine;
 import dev.armory.engine.judge.llm.EnginePromptEncoder;
 import dev.armory.engine.tokenizer.ChatMessage;
 import dev.armory.proto.inference.v1.GenerateRequest;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class GenerationService {
   private static final Logger LOG = LoggerFactory.getLogger(GenerationService.class);
 
-  private final DecodeEngine engine;
+  private final ServingEngine engine;
   private final InferenceConfig config;
   private final InferenceMetrics metrics;
   private final EnginePromptEncoder prompts;
@@ -39,7 +39,7 @@ public final class GenerationService {
   private final Set<GenerationHandle> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean draining;
 
-  GenerationService(DecodeEngine engine, InferenceConfig config, InferenceMetrics metrics) {
+  GenerationService(ServingEngine engine, InferenceConfig config, InferenceMetrics metrics) {
     this.engine = engine;
     this.config = config;
     this.metrics = metrics;
@@ -60,7 +60,7 @@ public final class GenerationService {
     return modelId;
   }
 
-  public DecodeEngine engine() {
+  public ServingEngine engine() {
     return engine;
   }
 

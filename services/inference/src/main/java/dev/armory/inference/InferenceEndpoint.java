@@ -1,10 +1,11 @@
 package dev.armory.inference;
 
+import dev.armory.engine.generate.DecodeEngine;
 import dev.armory.engine.generate.EngineLimits;
 import dev.armory.engine.generate.FinishReason;
 import dev.armory.engine.generate.GenerationHandle;
 import dev.armory.engine.generate.GenerationListener;
-import dev.armory.engine.generate.adapters.AdapterRegistry;
+import dev.armory.engine.generate.ServingEngine;
 import dev.armory.engine.hf.ModelConfig;
 import dev.armory.proto.inference.v1.GenerateRequest;
 import dev.armory.proto.inference.v1.GenerateResponse;
@@ -23,7 +24,6 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -117,10 +117,9 @@ final class InferenceEndpoint extends InferenceGrpc.InferenceImplBase {
   @Override
   public void listAdapters(
       ListAdaptersRequest request, StreamObserver<ListAdaptersResponse> observer) {
-    AdapterRegistry registry = adapters.registry();
     ListAdaptersResponse.Builder b = ListAdaptersResponse.newBuilder();
-    registry.list().forEach(a -> b.addAdapters(ProtoMapping.adapter(a)));
-    b.setCache(ProtoMapping.cache(registry.stats()));
+    adapters.list().forEach(a -> b.addAdapters(ProtoMapping.adapter(a)));
+    b.setCache(ProtoMapping.cache(generation.engine().stats().adapters()));
     observer.onNext(b.build());
     observer.onCompleted();
   }
@@ -156,17 +155,18 @@ final class InferenceEndpoint extends InferenceGrpc.InferenceImplBase {
   @Override
   public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> observer) {
     ModelConfig c = generation.engine().modelConfig();
-    EngineLimits limits = generation.engine().config().limits();
+    ServingEngine engine = generation.engine();
+    EngineLimits limits = engine.limits();
     Model model =
         Model.newBuilder()
             .setId(generation.modelId())
             .setModelType(c.modelType().hfName())
             .setContextLength(c.maxPositionEmbeddings())
             .setVocabSize(c.vocabularySize())
-            .setWeightFormat(generation.engine().config().weights().name().toLowerCase(Locale.ROOT))
+            .setWeightFormat(engine.weightsLabel())
             .setHasChatTemplate(generation.hasChatTemplate())
-            .setSupportsAdapters(true)
-            .setSource("hf")
+            .setSupportsAdapters(engine.adapterRegistry().isPresent())
+            .setSource(engine instanceof DecodeEngine ? "hf" : "onnx")
             .setMaxPromptTokens(limits.maxPromptTokens())
             .setMaxTokens(limits.maxNewTokens())
             .build();

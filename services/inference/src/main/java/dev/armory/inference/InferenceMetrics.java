@@ -1,8 +1,8 @@
 package dev.armory.inference;
 
-import dev.armory.engine.generate.DecodeEngine;
 import dev.armory.engine.generate.EngineStats;
 import dev.armory.engine.generate.GenerationResult;
+import dev.armory.engine.generate.ServingEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -29,14 +29,14 @@ public final class InferenceMetrics implements AutoCloseable {
   static final int WINDOW_SECONDS = 10;
 
   private final MeterRegistry registry;
-  private final DecodeEngine engine;
+  private final ServingEngine engine;
   private final ScheduledExecutorService sampler;
   // Tokens generated at each of the last WINDOW_SECONDS + 1 one-second samples (a ring).
   private final long[] samples = new long[WINDOW_SECONDS + 1];
   private int sampleCount;
   private volatile double tokensPerSecond;
 
-  InferenceMetrics(MeterRegistry registry, DecodeEngine engine) {
+  InferenceMetrics(MeterRegistry registry, ServingEngine engine) {
     this.registry = registry;
     this.engine = engine;
     gauge("armory.inference.queue.depth", "requests waiting for a batch row", EngineStats::queued);

@@ -1,6 +1,6 @@
 package dev.armory.inference;
 
-import dev.armory.engine.generate.DecodeEngine;
+import dev.armory.engine.generate.ServingEngine;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import java.util.Map;
@@ -35,7 +35,7 @@ public final class InferenceServer implements AutoCloseable {
     ApplicationContext context =
         ApplicationContext.builder().properties(properties).deduceEnvironment(false).start();
     try {
-      context.getBean(DecodeEngine.class); // fail here, with the engine's message, not mid-startup
+      context.getBean(ServingEngine.class); // fail here, with the engine's message, not mid-startup
       GrpcEmbeddedServer server = context.getBean(GrpcEmbeddedServer.class);
       server.start();
       return new InferenceServer(context, server);

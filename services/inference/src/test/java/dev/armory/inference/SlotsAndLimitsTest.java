@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.armory.engine.generate.DecodeEngine;
+import dev.armory.engine.generate.ServingEngine;
 import dev.armory.proto.inference.v1.FinishReason;
 import dev.armory.proto.inference.v1.GenerateRequest;
 import dev.armory.proto.inference.v1.GenerateResponse;
@@ -36,7 +36,7 @@ class SlotsAndLimitsTest {
   @TempDir static Path dir;
   static InferenceServer server;
   static ManagedChannel channel;
-  static DecodeEngine engine;
+  static ServingEngine engine;
 
   /** A prompt the tiny model continues for LONG tokens without an end-of-sequence token. */
   static GenerateRequest longRequest;

@@ -9,6 +9,7 @@
  * OnnxModelDescriptor} (model.onnx.json); validation: {@link
  * dev.armory.engine.export.ExportedModel} (runs the file as a consumer would), {@code ParityCheck}
  * and {@link dev.armory.engine.export.ParityReport}, {@link
- * dev.armory.engine.export.ExportParityException}.
+ * dev.armory.engine.export.ExportParityException}; serving: {@link
+ * dev.armory.engine.export.ExportServing} (an export behind a generate.SequentialEngine).
  */
 package dev.armory.engine.export;

@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * engine.adapters().registerAll(adaptersDir)}, then {@code engine.submit(request, listener)} from
  * any thread; {@code close()} cancels what is still running.
  */
-public final class DecodeEngine implements AutoCloseable {
+public final class DecodeEngine implements ServingEngine {
   private final HfModelDir model;
   private final HfTokenizer tokenizer;
   private final EngineConfig config;
@@ -84,6 +86,7 @@ public final class DecodeEngine implements AutoCloseable {
     return Set.copyOf(ids);
   }
 
+  @Override
   public ModelConfig modelConfig() {
     return modelConfig;
   }
@@ -92,17 +95,36 @@ public final class DecodeEngine implements AutoCloseable {
     return config;
   }
 
+  @Override
+  public EngineLimits limits() {
+    return config.limits();
+  }
+
+  /** fp32, nf4 or int4: the base weights' format. */
+  @Override
+  public String weightsLabel() {
+    return config.weights().name().toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public Optional<AdapterRegistry> adapterRegistry() {
+    return Optional.of(adapters);
+  }
+
   /** The model's tokenizer, or null when the directory has no tokenizer.json. */
+  @Override
   public HfTokenizer tokenizer() {
     return tokenizer;
   }
 
   /** Token ids that end a generation (the model's EOS ids). */
+  @Override
   public Set<Integer> stopTokenIds() {
     return stopTokenIds;
   }
 
   /** Prompt token ids for {@code text} (BOS and the like added as the tokenizer config says). */
+  @Override
   public int[] encode(String text, boolean addSpecialTokens) {
     if (tokenizer == null) {
       throw new IllegalStateException(model.directory() + " has no tokenizer.json: pass token ids");
@@ -123,6 +145,7 @@ public final class DecodeEngine implements AutoCloseable {
    * @throws QueueFullException when too many requests are waiting
    * @throws IllegalStateException when the engine is closed
    */
+  @Override
   public GenerationHandle submit(GenerationRequest request, GenerationListener listener) {
     if (closed) {
       throw new IllegalStateException("the engine is closed");
@@ -150,53 +173,20 @@ public final class DecodeEngine implements AutoCloseable {
   }
 
   /** Runs {@code request} to its end and returns the result (blocking the caller). */
+  @Override
   public GenerationResult generate(GenerationRequest request) {
     return submit(request, null).result().join();
   }
 
   private void validate(GenerationRequest r) {
     EngineLimits limits = config.limits();
-    int prompt = r.promptTokens().length;
-    int context = modelConfig.maxPositionEmbeddings();
-    if (prompt > limits.maxPromptTokens()) {
-      throw new InvalidRequestException(
-          "the prompt has "
-              + prompt
-              + " tokens; the limit is "
-              + limits.maxPromptTokens()
-              + " tokens (max_prompt_tokens)");
-    }
-    if (prompt >= context) {
-      throw new InvalidRequestException(
-          "the prompt has "
-              + prompt
-              + " tokens; the model's context is "
-              + context
-              + " tokens, so the limit is "
-              + (context - 1)
-              + " to leave room for a new token");
-    }
-    if (r.maxNewTokens() > limits.maxNewTokens()) {
-      throw new InvalidRequestException(
-          "max_tokens is "
-              + r.maxNewTokens()
-              + "; the limit is "
-              + limits.maxNewTokens()
-              + " (max_new_tokens)");
-    }
-    int vocabulary = modelConfig.vocabularySize();
-    for (int t : r.promptTokens()) {
-      if (t < 0 || t >= vocabulary) {
-        throw new InvalidRequestException(
-            "prompt token id " + t + " is outside the vocabulary [0, " + vocabulary + ")");
-      }
-    }
-    if (!r.stopStrings().isEmpty() && tokenizer == null) {
-      throw new InvalidRequestException(
-          "stop strings need the model's tokenizer, and "
-              + model.directory()
-              + " has no tokenizer.json");
-    }
+    RequestChecks.check(
+        r,
+        limits,
+        modelConfig.maxPositionEmbeddings(),
+        modelConfig.vocabularySize(),
+        tokenizer != null,
+        model.directory().toString());
     if (r.adapterId() != null && !adapters.isRegistered(r.adapterId())) {
       throw new UnknownAdapterException("no adapter is registered as '" + r.adapterId() + "'");
     }
@@ -215,6 +205,7 @@ public final class DecodeEngine implements AutoCloseable {
     }
   }
 
+  @Override
   public EngineStats stats() {
     return new EngineStats(
         scheduler.queued(),

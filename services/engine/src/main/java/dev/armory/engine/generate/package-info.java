@@ -9,7 +9,10 @@
  * {@link dev.armory.engine.generate.FinishReason}, {@link
  * dev.armory.engine.generate.GenerationHandle}) and configuration ({@link
  * dev.armory.engine.generate.EngineConfig}, {@link dev.armory.engine.generate.EngineLimits}, {@link
- * dev.armory.engine.generate.WeightFormat}); inside it {@link
+ * dev.armory.engine.generate.WeightFormat}); {@link dev.armory.engine.generate.ServingEngine}, the
+ * contract serving front ends use, which {@link dev.armory.engine.generate.SequentialEngine} also
+ * meets for models that decode one sequence at a time ({@link
+ * dev.armory.engine.generate.SequenceDecoder}, e.g. an ONNX export); inside DecodeEngine {@link
  * dev.armory.engine.generate.BatchScheduler} (continuous batching), {@link
  * dev.armory.engine.generate.InferenceModel} (base weights and the session, rebuilt when adapters
  * add modules), {@link dev.armory.engine.generate.RunningRequest}, {@link

@@ -1,6 +1,6 @@
 package dev.armory.engine.judge.llm;
 
-import dev.armory.engine.generate.DecodeEngine;
+import dev.armory.engine.generate.ServingEngine;
 import dev.armory.engine.tokenizer.ChatMessage;
 import dev.armory.engine.tokenizer.ChatTemplate;
 import dev.armory.engine.tokenizer.ChatTemplateException;
@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns text into prompt token ids for a {@link DecodeEngine}: raw text with the tokenizer's
+ * Turns text into prompt token ids for a {@link ServingEngine}: raw text with the tokenizer's
  * special tokens (BOS where it adds one), or a conversation through the model's chat template with
  * the assistant header appended and no extra special tokens (as {@code apply_chat_template} does,
  * and as the trainer encodes chat data). Models without a template get a plain "### Role:" layout
@@ -16,10 +16,10 @@ import java.util.List;
  * first user message.
  */
 public final class EnginePromptEncoder {
-  private final DecodeEngine engine;
+  private final ServingEngine engine;
   private final ChatTemplate template;
 
-  public EnginePromptEncoder(DecodeEngine engine) {
+  public EnginePromptEncoder(ServingEngine engine) {
     this.engine = engine;
     if (engine.tokenizer() == null) {
       throw new IllegalArgumentException(
