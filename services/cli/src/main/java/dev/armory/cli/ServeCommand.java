@@ -67,6 +67,15 @@ final class ServeCommand implements Callable<Integer> {
   int port;
 
   @Option(
+      names = "--metrics-port",
+      defaultValue = "8082",
+      paramLabel = "N",
+      description =
+          "HTTP port of GET /prometheus (the service's meters) and GET /health (default:"
+              + " ${DEFAULT-VALUE}); 0 picks a free port and prints it.")
+  int metricsPort;
+
+  @Option(
       names = "--host",
       paramLabel = "ADDR",
       description = "Address to bind (default: all interfaces).")
@@ -153,6 +162,10 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new ParameterException(spec.commandLine(), "--port must be 0..65535, was " + port);
     }
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new ParameterException(
+          spec.commandLine(), "--metrics-port must be 0..65535, was " + metricsPort);
+    }
     if (shutdownGraceSeconds != null && shutdownGraceSeconds < 0) {
       throw new ParameterException(
           spec.commandLine(), "--shutdown-grace must be >= 0, was " + shutdownGraceSeconds);
@@ -190,6 +203,11 @@ final class ServeCommand implements Callable<Integer> {
         "listening on %s:%d (gRPC armory.inference.v1.Inference, grpc.health.v1, reflection)%n",
         host == null ? "0.0.0.0" : host,
         s.port());
+    out.printf(
+        Locale.ROOT,
+        "metrics on http://%s:%d/prometheus, health on /health%n",
+        host == null ? "0.0.0.0" : host,
+        s.metricsPort());
     out.println("Ctrl-C to stop");
     out.flush();
     s.awaitClosed();
@@ -210,7 +228,9 @@ final class ServeCommand implements Callable<Integer> {
       p.put(prefix + "adapter-roots", adapterRoots.stream().map(Path::toString).toList());
     }
     p.put("grpc.server.port", port);
+    p.put("micronaut.server.port", metricsPort == 0 ? -1 : metricsPort);
     put(p, "grpc.server.host", host);
+    put(p, "micronaut.server.host", host);
     put(p, prefix + "model-id", modelId);
     put(p, prefix + "weights", weights);
     put(p, prefix + "threads", threads);
@@ -221,6 +241,10 @@ final class ServeCommand implements Callable<Integer> {
     put(p, prefix + "default-max-tokens", defaultMaxTokens);
     put(p, prefix + "kv-cache-bytes", kvCacheBytes);
     put(p, prefix + "adapter-cache-bytes", adapterCacheBytes);
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new ParameterException(
+          spec.commandLine(), "--metrics-port must be 0..65535, was " + metricsPort);
+    }
     if (shutdownGraceSeconds != null) {
       p.put(prefix + "shutdown-grace", shutdownGraceSeconds + "s");
     }

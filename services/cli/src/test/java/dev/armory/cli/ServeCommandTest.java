@@ -37,7 +37,9 @@ class ServeCommandTest {
     serve.setErr(new PrintWriter(new StringWriter(), true));
     CompletableFuture<Integer> serving =
         CompletableFuture.supplyAsync(
-            () -> serve.execute("serve", "--model", model.toString(), "--port", "0"));
+            () ->
+                serve.execute(
+                    "serve", "--model", model.toString(), "--port", "0", "--metrics-port", "0"));
     ServeCommand command = serve.getSubcommands().get("serve").getCommand();
     await()
         .atMost(Duration.ofSeconds(60))

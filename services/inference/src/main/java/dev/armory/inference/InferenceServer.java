@@ -3,25 +3,31 @@ package dev.armory.inference;
 import dev.armory.engine.generate.ServingEngine;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The inference service in this JVM: a Micronaut context with the engine and the gRPC server. Used
- * by {@code armory serve}, by {@link #main} when the service runs alone, and by tests. {@link
- * #close} shuts down gracefully: health turns NOT_SERVING, running generations get the configured
- * grace to finish, the rest are cancelled, then the server and the engine stop.
+ * The inference service in this JVM: a Micronaut context with the engine, the gRPC server and a
+ * small HTTP server for operations (GET /prometheus, GET /health). Used by {@code armory serve}, by
+ * {@link #main} when the service runs alone, and by tests. {@link #close} shuts down gracefully:
+ * health turns NOT_SERVING, running generations get the configured grace to finish, the rest are
+ * cancelled, then the server and the engine stop.
  */
 public final class InferenceServer implements AutoCloseable {
   private final ApplicationContext context;
   private final GrpcEmbeddedServer server;
+  private final EmbeddedServer http;
   private final GenerationService generation;
   private final AdapterService adapters;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private InferenceServer(ApplicationContext context, GrpcEmbeddedServer server) {
+  private InferenceServer(
+      ApplicationContext context, GrpcEmbeddedServer server, EmbeddedServer http) {
     this.context = context;
     this.server = server;
+    this.http = http;
     this.generation = context.getBean(GenerationService.class);
     this.adapters = context.getBean(AdapterService.class);
   }
@@ -32,13 +38,22 @@ public final class InferenceServer implements AutoCloseable {
    * model is loaded before the server listens.
    */
   public static InferenceServer start(Map<String, Object> properties) {
+    Map<String, Object> p = new HashMap<>(properties);
+    if ("0".equals(String.valueOf(p.get("grpc.server.port")))
+        && !p.containsKey("micronaut.server.port")) {
+      p.put("micronaut.server.port", -1); // a free gRPC port asks for a free HTTP port too
+    }
     ApplicationContext context =
-        ApplicationContext.builder().properties(properties).deduceEnvironment(false).start();
+        ApplicationContext.builder().properties(p).deduceEnvironment(false).start();
     try {
       context.getBean(ServingEngine.class); // fail here, with the engine's message, not mid-startup
+      // The HTTP server (metrics, health) is the primary embedded server; starting it starts gRPC
+      // too (micronaut-grpc listens for its startup), and the explicit start below is then a no-op.
+      EmbeddedServer http = context.getBean(EmbeddedServer.class);
+      http.start();
       GrpcEmbeddedServer server = context.getBean(GrpcEmbeddedServer.class);
       server.start();
-      return new InferenceServer(context, server);
+      return new InferenceServer(context, server, http);
     } catch (RuntimeException | Error e) {
       context.close();
       throw e;
@@ -48,6 +63,11 @@ public final class InferenceServer implements AutoCloseable {
   /** The port the server listens on. */
   public int port() {
     return server.getServer().getPort();
+  }
+
+  /** The HTTP port of GET /prometheus and GET /health. */
+  public int metricsPort() {
+    return http.getPort();
   }
 
   /** The host it binds (grpc.server.host; all interfaces when unset). */
@@ -80,6 +100,7 @@ public final class InferenceServer implements AutoCloseable {
     }
     try {
       server.stop(); // publishes ServerShutdownEvent first: the drain happens there
+      http.stop();
     } finally {
       context.close();
       closed.countDown();
@@ -99,7 +120,12 @@ public final class InferenceServer implements AutoCloseable {
             + "' on "
             + server.host()
             + ":"
-            + server.port());
+            + server.port()
+            + " (metrics: http://"
+            + server.host()
+            + ":"
+            + server.metricsPort()
+            + "/prometheus)");
     server.awaitClosed();
   }
 }

@@ -27,6 +27,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -403,7 +407,7 @@ class InferenceApiTest {
   }
 
   @Test
-  void metricsCountTokensRequestsAndAdapterCacheUse() {
+  void metricsCountTokensRequestsAndAdapterCacheUse() throws Exception {
     blocking().generate(request("Once upon a time", "coder", 5));
     blocking().generate(request("Once upon a time", "coder", 5));
     MeterRegistry registry = server.context().getBean(MeterRegistry.class);
@@ -424,5 +428,34 @@ class InferenceApiTest {
     assertEquals(0.0, registry.get("armory.inference.batch.size").gauge().value());
     assertTrue(registry.get("armory.inference.tokens.per.second").gauge().value() >= 0);
     assertTrue(registry.get("armory.inference.time.to.first.token").timer().count() >= 2);
+
+    // The same meters leave the JVM as a Prometheus scrape, beside an HTTP health check.
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> scrape =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + server.metricsPort() + "/prometheus"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, scrape.statusCode());
+    for (String name :
+        List.of(
+            "armory_inference_tokens_generated_total",
+            "armory_inference_tokens_per_second",
+            "armory_inference_queue_depth",
+            "armory_inference_batch_size",
+            "armory_inference_adapter_cache_hits_total",
+            "armory_inference_adapter_cache_misses_total",
+            "armory_inference_requests_total{finish_reason=\"length\"")) {
+      assertTrue(scrape.body().contains(name), name + " missing from the scrape");
+    }
+    HttpResponse<String> health =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + server.metricsPort() + "/health"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, health.statusCode());
+    assertTrue(health.body().contains("UP"), health.body());
   }
 }

@@ -82,6 +82,7 @@ final class TinyServing {
     p.put("armory.inference.max-tokens", 200);
     p.put("armory.inference.default-max-tokens", 16);
     p.put("grpc.server.port", 0);
+    p.put("micronaut.server.port", -1); // a free port for /prometheus and /health
     return p;
   }
 
