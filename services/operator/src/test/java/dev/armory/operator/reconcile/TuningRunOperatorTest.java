@@ -159,11 +159,7 @@ class TuningRunOperatorTest {
 
     // A change to a pod-level field bumps the generation and reconciles the run again.
     TuningRun edited =
-        client
-            .resources(TuningRun.class)
-            .inNamespace(NS)
-            .withName(created.getMetadata().getName())
-            .edit(r -> withSpec(r, spec(r.getSpec(), null, 4)));
+        editRun(created.getMetadata().getName(), r -> withSpec(r, spec(r.getSpec(), null, 4)));
     awaitStatus(edited, s -> s.observedGeneration() == 2L);
 
     List<Job> jobs = jobsOf(created);
@@ -276,11 +272,7 @@ class TuningRunOperatorTest {
     awaitStatus(created, s -> s.phase() == Phase.SUSPENDED);
     assertTrue(jobsOf(created).isEmpty(), "no Job while suspended");
 
-    client
-        .resources(TuningRun.class)
-        .inNamespace(NS)
-        .withName(created.getMetadata().getName())
-        .edit(r -> withSpec(r, spec(r.getSpec(), false, null)));
+    editRun(created.getMetadata().getName(), r -> withSpec(r, spec(r.getSpec(), false, null)));
     Job job = awaitJob(created);
     assertEquals(Boolean.FALSE, job.getSpec().getSuspend());
   }
@@ -290,19 +282,11 @@ class TuningRunOperatorTest {
     TuningRun created = client.resource(example(fresh("pause"))).create();
     Job job = awaitJob(created);
 
-    client
-        .resources(TuningRun.class)
-        .inNamespace(NS)
-        .withName(created.getMetadata().getName())
-        .edit(r -> withSpec(r, spec(r.getSpec(), true, null)));
+    editRun(created.getMetadata().getName(), r -> withSpec(r, spec(r.getSpec(), true, null)));
     await().until(() -> Boolean.TRUE.equals(currentJob(job).getSpec().getSuspend()));
     awaitStatus(created, s -> s.phase() == Phase.SUSPENDED);
 
-    client
-        .resources(TuningRun.class)
-        .inNamespace(NS)
-        .withName(created.getMetadata().getName())
-        .edit(r -> withSpec(r, spec(r.getSpec(), false, null)));
+    editRun(created.getMetadata().getName(), r -> withSpec(r, spec(r.getSpec(), false, null)));
     await().until(() -> Boolean.FALSE.equals(currentJob(job).getSpec().getSuspend()));
     awaitStatus(created, s -> s.phase() == Phase.QUEUED);
     assertEquals(1, jobsOf(created).size(), "the same Job resumes; no second one");
@@ -366,33 +350,30 @@ class TuningRunOperatorTest {
     TuningRun created = client.resource(example(fresh("immutable"))).create();
     Job job = awaitJob(created);
 
-    client
-        .resources(TuningRun.class)
-        .inNamespace(NS)
-        .withName(created.getMetadata().getName())
-        .edit(
-            r -> {
-              TuningRunSpec s = r.getSpec();
-              return withSpec(
-                  r,
-                  new TuningRunSpec(
-                      s.baseModel(),
-                      TuningRunSpec.ArtifactRef.id("other"),
-                      s.method(),
-                      s.adapter(),
-                      s.objective(),
-                      s.hyperparameters(),
-                      s.eval(),
-                      s.resources(),
-                      s.scheduling(),
-                      s.export(),
-                      s.publishToInference(),
-                      s.suspend(),
-                      s.runId(),
-                      s.image(),
-                      s.backoffLimit(),
-                      s.activeDeadlineSeconds()));
-            });
+    editRun(
+        created.getMetadata().getName(),
+        r -> {
+          TuningRunSpec s = r.getSpec();
+          return withSpec(
+              r,
+              new TuningRunSpec(
+                  s.baseModel(),
+                  TuningRunSpec.ArtifactRef.id("other"),
+                  s.method(),
+                  s.adapter(),
+                  s.objective(),
+                  s.hyperparameters(),
+                  s.eval(),
+                  s.resources(),
+                  s.scheduling(),
+                  s.export(),
+                  s.publishToInference(),
+                  s.suspend(),
+                  s.runId(),
+                  s.image(),
+                  s.backoffLimit(),
+                  s.activeDeadlineSeconds()));
+        });
     TuningRunStatus status =
         awaitStatus(
             created, s -> "SpecChangeRejected".equals(condition(s, "SpecValid").getReason()));
