@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
       GenerateCommand.class,
       ServeCommand.class,
       TrainCommand.class,
+      TrainWorkerCommand.class,
       MergeCommand.class,
       ExportCommand.class,
       BenchCommand.class,
