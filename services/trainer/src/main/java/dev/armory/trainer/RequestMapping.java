@@ -24,7 +24,7 @@ public final class RequestMapping {
   /** Tokens per example when the request leaves max_seq_len 0. */
   public static final int DEFAULT_MAX_SEQ_LEN = 512;
 
-  /** Held-out eval fraction when the dataset has no eval split and the request says 0. */
+  /** Held-out eval fraction of a plain JSONL dataset when the request says 0. */
   public static final double DEFAULT_EVAL_FRACTION = 0.1;
 
   private RequestMapping() {}
@@ -34,10 +34,14 @@ public final class RequestMapping {
       TrainingRequested r, RunInputs in, Path trainDir, SessionConfig session) throws RunFailure {
     try {
       Hyperparameters h = r.getHyperparameters();
+      // An eval set is used as it is; an ingested dataset without one was split that way on
+      // purpose; a plain JSONL file gets the default held-out fraction.
       double evalFraction =
           in.evalData() != null
               ? 0
-              : h.getEvalFraction() > 0 ? h.getEvalFraction() : DEFAULT_EVAL_FRACTION;
+              : h.getEvalFraction() > 0
+                  ? h.getEvalFraction()
+                  : in.splitByIngestion() ? 0 : DEFAULT_EVAL_FRACTION;
       FineTuneRequest request =
           new FineTuneRequest(
               in.model(),

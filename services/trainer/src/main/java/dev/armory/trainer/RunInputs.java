@@ -24,9 +24,16 @@ import java.util.function.BooleanSupplier;
  * @param trainData training JSONL
  * @param evalData eval JSONL, or null when the dataset has no eval split and none was given
  * @param datasetRef reference to the dataset (with its sha256 when the store knows it)
+ * @param splitByIngestion the dataset is an ingested one (train.jsonl and eval.jsonl), whose
+ *     train/eval split was already decided: no more records are held out unless asked
  */
 public record RunInputs(
-    Path model, ArtifactRef modelRef, Path trainData, Path evalData, ArtifactRef datasetRef) {
+    Path model,
+    ArtifactRef modelRef,
+    Path trainData,
+    Path evalData,
+    ArtifactRef datasetRef,
+    boolean splitByIngestion) {
 
   static final String TRAIN_FILE = "train.jsonl";
   static final String EVAL_FILE = "eval.jsonl";
@@ -66,7 +73,8 @@ public record RunInputs(
       // An ingested eval dataset: all its records are eval records, whatever split it got.
       eval = Files.isDirectory(e) ? e.resolve(TRAIN_FILE) : e;
     }
-    return new RunInputs(model, known(store, modelRef), train, eval, known(store, dataRef));
+    return new RunInputs(
+        model, known(store, modelRef), train, eval, known(store, dataRef), Files.isDirectory(data));
   }
 
   private static Path resolveModel(ArtifactStore store, ArtifactRef ref) throws RunFailure {

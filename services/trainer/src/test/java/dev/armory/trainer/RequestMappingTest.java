@@ -29,7 +29,8 @@ class RequestMappingTest {
           ArtifactRef.getDefaultInstance(),
           Path.of("train.jsonl"),
           null,
-          ArtifactRef.getDefaultInstance());
+          ArtifactRef.getDefaultInstance(),
+          false);
 
   static FineTuneRequest map(TrainingRequested r, RunInputs in) throws RunFailure {
     return RequestMapping.toFineTune(r, in, Path.of("run"), SessionConfig.defaults());
@@ -83,7 +84,8 @@ class RequestMappingTest {
             INPUTS.modelRef(),
             INPUTS.trainData(),
             Path.of("eval.jsonl"),
-            INPUTS.datasetRef());
+            INPUTS.datasetRef(),
+            true);
     FineTuneRequest f = map(r, withEval);
     assertEquals(BaseWeights.FLOAT32, f.base(), "plain LoRA keeps the base in float32");
     assertEquals(8, f.lora().rank());
@@ -122,6 +124,13 @@ class RequestMappingTest {
     assertEquals(BaseWeights.NF4_NO_DOUBLE_QUANT, f.base());
     assertInstanceOf(TargetModules.AllLinear.class, f.lora().targets());
     assertNull(f.evalData());
+    RunInputs ingestedWithoutEval =
+        new RunInputs(
+            INPUTS.model(), INPUTS.modelRef(), INPUTS.trainData(), null, INPUTS.datasetRef(), true);
+    assertEquals(
+        0,
+        map(TrainingRequested.getDefaultInstance(), ingestedWithoutEval).evalFraction(),
+        "an ingested dataset's split is kept: nothing more held out");
   }
 
   @Test
