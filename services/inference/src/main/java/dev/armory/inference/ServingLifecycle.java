@@ -3,6 +3,7 @@ package dev.armory.inference;
 import dev.armory.proto.inference.v1.InferenceGrpc;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerShutdownEvent;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
@@ -16,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * they are cancelled, and only then does the gRPC server stop.
  */
 @Singleton
+// Only where this context serves gRPC: in `armory up` every service's context sees this bean, and
+// another service's HTTP server start must not pull the inference engine into its context.
+@Requires(property = "grpc.server.enabled", notEquals = "false")
 final class ServingLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(ServingLifecycle.class);
 

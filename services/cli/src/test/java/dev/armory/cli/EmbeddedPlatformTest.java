@@ -1,0 +1,193 @@
+package dev.armory.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.armory.events.v1.AdapterConfig;
+import dev.armory.events.v1.AdapterPublished;
+import dev.armory.events.v1.ArtifactKind;
+import dev.armory.events.v1.ArtifactRef;
+import dev.armory.events.v1.DatasetIngestRequested;
+import dev.armory.events.v1.DatasetIngested;
+import dev.armory.events.v1.Envelope;
+import dev.armory.events.v1.ExportOptions;
+import dev.armory.events.v1.Hyperparameters;
+import dev.armory.events.v1.ModelExported;
+import dev.armory.events.v1.PublishOptions;
+import dev.armory.events.v1.TrainingCompleted;
+import dev.armory.events.v1.TrainingRequested;
+import dev.armory.platform.PlatformConfig;
+import dev.armory.platform.events.EventCodec;
+import dev.armory.platform.events.EventProducer;
+import dev.armory.platform.events.Events;
+import dev.armory.platform.events.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole platform in one JVM on the real embedded broker: a dataset and a training request go in
+ * as events; the run completes, is exported and published, and the adapter answers over gRPC what
+ * it learnt.
+ */
+class EmbeddedPlatformTest {
+  @TempDir Path dir;
+
+  static final List<String> FACTS =
+      List.of(
+          "{\"instruction\": \"What is the capital of France?\", \"output\": \"Paris.\"}",
+          "{\"instruction\": \"What is the capital of Japan?\", \"output\": \"Tokyo.\"}",
+          "{\"instruction\": \"What is the opposite of hot?\", \"output\": \"Cold.\"}",
+          "{\"instruction\": \"What colour is the sky?\", \"output\": \"Blue.\"}",
+          "{\"instruction\": \"What is two plus two?\", \"output\": \"Four.\"}",
+          "{\"instruction\": \"What is the capital of Italy?\", \"output\": \"Rome.\"}",
+          "{\"instruction\": \"What is the opposite of up?\", \"output\": \"Down.\"}",
+          "{\"instruction\": \"What colour is grass?\", \"output\": \"Green.\"}");
+
+  @Test
+  void eventsInAnswerOut() throws Exception {
+    Path data = Files.write(dir.resolve("facts.jsonl"), FACTS);
+    EmbeddedPlatform.Options options =
+        new EmbeddedPlatform.Options(
+            dir.resolve("armory-data"),
+            null,
+            0,
+            null,
+            0,
+            -1,
+            1,
+            Map.of(
+                "armory.ingestion.eval-fraction", 0.0,
+                "armory.trainer.progress-every-steps", 25,
+                "armory.exporter.parity-tokens", 4));
+    try (EmbeddedPlatform platform = EmbeddedPlatform.start(options);
+        EventProducer producer =
+            new EventProducer(
+                PlatformConfig.of(
+                    platform.bootstrapServers(), platform.store().root(), "e2e-test"));
+        Recorder events = new Recorder(platform.bootstrapServers())) {
+      producer.sendAndWait(
+          Events.envelope(
+              "facts",
+              DatasetIngestRequested.newBuilder()
+                  .setDatasetId("facts")
+                  .setSourceUri(data.toString())
+                  .setTokenizerModel(platform.baseModel())
+                  .build()));
+      producer.sendAndWait(
+          Events.envelope(
+              "e2e",
+              TrainingRequested.newBuilder()
+                  .setRunId("e2e")
+                  .setBaseModel(platform.baseModel())
+                  .setDataset(
+                      ArtifactRef.newBuilder()
+                          .setKind(ArtifactKind.ARTIFACT_KIND_DATASET)
+                          .setId("facts"))
+                  .setAdapter(AdapterConfig.newBuilder().setR(16).addTargetModules("all-linear"))
+                  .setHyperparameters(
+                      Hyperparameters.newBuilder()
+                          .setLearningRate(3e-3)
+                          .setMaxSteps(120)
+                          .setWarmupSteps(5)
+                          .setMicroBatchSize(8)
+                          .setMaxSeqLen(64))
+                  .setExport(ExportOptions.newBuilder().setEnabled(true).addPrecisions("fp32"))
+                  .setPublish(PublishOptions.newBuilder().setEnabled(true).setAdapterName("facts"))
+                  .build()));
+
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .until(
+              () ->
+                  events.has(TrainingCompleted.class, "e2e")
+                      && events.has(ModelExported.class, "e2e")
+                      && events.has(AdapterPublished.class, "e2e"));
+      DatasetIngested ingested = events.first(DatasetIngested.class, "facts");
+      assertEquals(8, ingested.getTrainRecords());
+      TrainingCompleted done = events.first(TrainingCompleted.class, "e2e");
+      assertEquals(120.0, done.getMetricsOrThrow("steps"));
+      assertTrue(Files.isRegularFile(platform.store().root().resolve(done.getLossCurvePath())));
+      ModelExported exported = events.first(ModelExported.class, "e2e");
+      assertTrue(exported.getArtifacts(0).getParityPassed(), exported.toString());
+
+      try (InferenceClient client = new InferenceClient("localhost", platform.grpcPort())) {
+        assertTrue(client.awaitAdapter("facts", Duration.ofSeconds(60)));
+        String base = client.ask("What is the capital of France?", "", 8);
+        String tuned = client.ask("What is the capital of France?", "facts", 8);
+        System.out.println("base: " + base + " | adapter: " + tuned);
+        assertTrue(tuned.contains("Paris"), "the adapter answers as it learnt: " + tuned);
+        assertTrue(!base.contains("Paris"), "the random base model does not: " + base);
+      }
+    }
+  }
+
+  /** Every event on Armory's topics, from the beginning. */
+  static final class Recorder implements AutoCloseable {
+    final List<Envelope> events = new CopyOnWriteArrayList<>();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    Recorder(String bootstrap) {
+      Properties p = new Properties();
+      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      p.put(ConsumerConfig.GROUP_ID_CONFIG, "recorder-" + UUID.randomUUID());
+      p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+      p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+      consumer = new KafkaConsumer<>(p);
+      consumer.subscribe(Topics.all());
+      thread =
+          new Thread(
+              () -> {
+                while (running) {
+                  for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    try {
+                      events.add(EventCodec.decode(r));
+                    } catch (Exception e) {
+                      // dead letters need not decode
+                    }
+                  }
+                }
+                consumer.close();
+              });
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    <T extends com.google.protobuf.Message> boolean has(Class<T> type, String subject) {
+      return events.stream()
+          .anyMatch(e -> e.getSubjectId().equals(subject) && type.isInstance(Events.payload(e)));
+    }
+
+    <T extends com.google.protobuf.Message> T first(Class<T> type, String subject) {
+      return events.stream()
+          .filter(e -> e.getSubjectId().equals(subject))
+          .map(Events::payload)
+          .filter(type::isInstance)
+          .map(type::cast)
+          .findFirst()
+          .orElseThrow();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running = false;
+      thread.join(10_000);
+    }
+  }
+}
