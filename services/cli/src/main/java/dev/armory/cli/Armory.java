@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       CommandLine.HelpCommand.class,
       DemoCommand.class,
+      UpCommand.class,
       InspectCommand.class,
       DevCommand.class,
       GenerateCommand.class,

@@ -1,48 +1,62 @@
 package dev.armory.cli;
 
 import dev.armory.engine.data.DemoDatasets;
-import dev.armory.engine.finetune.BaseWeights;
-import dev.armory.engine.finetune.FineTuneRequest;
-import dev.armory.engine.finetune.FineTuneRun;
 import dev.armory.engine.fixtures.TinyModelGenerator;
-import dev.armory.engine.generate.FullRecomputeGenerator;
-import dev.armory.engine.generate.TokenChooser;
-import dev.armory.engine.hf.HfModelDir;
-import dev.armory.engine.hf.ModelType;
-import dev.armory.engine.models.DenseLinears;
-import dev.armory.engine.models.ModelArchitecture;
-import dev.armory.engine.peft.LoraAdapter;
-import dev.armory.engine.peft.LoraConfig;
-import dev.armory.engine.peft.LoraLinears;
-import dev.armory.engine.peft.TargetModules;
-import dev.armory.engine.runtime.SessionConfig;
-import dev.armory.engine.tokenizer.ChatMessage;
-import dev.armory.engine.tokenizer.HfTokenizer;
-import dev.armory.engine.train.TrainingConfig;
-import dev.armory.engine.train.TrainingResult;
+import dev.armory.events.v1.AdapterConfig;
+import dev.armory.events.v1.AdapterMethod;
+import dev.armory.events.v1.AdapterPublished;
+import dev.armory.events.v1.ArtifactKind;
+import dev.armory.events.v1.ArtifactRef;
+import dev.armory.events.v1.DatasetIngestRequested;
+import dev.armory.events.v1.DatasetIngested;
+import dev.armory.events.v1.DatasetRejected;
+import dev.armory.events.v1.Envelope;
+import dev.armory.events.v1.ExportOptions;
+import dev.armory.events.v1.ExportedArtifact;
+import dev.armory.events.v1.Hyperparameters;
+import dev.armory.events.v1.ModelExported;
+import dev.armory.events.v1.PublishOptions;
+import dev.armory.events.v1.TrainingCompleted;
+import dev.armory.events.v1.TrainingFailed;
+import dev.armory.events.v1.TrainingRequested;
+import dev.armory.platform.PlatformConfig;
+import dev.armory.platform.events.EventProducer;
+import dev.armory.platform.events.Events;
+import dev.armory.platform.events.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashSet;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code armory demo}: QLoRA fine-tuning end to end in one command, on a model generated on the
- * spot (or a given one): train an adapter on the bundled instruction data, then ask the base model
- * and the adapted model the same questions side by side.
+ * {@code armory demo}: Armory's main job through its event-driven platform, in one process: the
+ * embedded Kafka broker and every service start, the bundled instruction dataset is ingested, a
+ * TrainingRequested starts a QLoRA run whose progress bar is fed by TrainingProgress events, the
+ * adapter is exported and published, and the base model and the adapter answer the same prompts
+ * over the gRPC API, side by side.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-      "Armory's main job in one process: QLoRA fine-tuning of a model on the bundled instruction"
-          + " dataset, then the base model and the adapter answer the same prompts side by side.",
+      "Armory's main job end to end on the embedded platform (one JVM: a real Kafka broker in"
+          + " KRaft mode, the ingestion, trainer, exporter and inference services): ingest the"
+          + " bundled instruction dataset, publish a TrainingRequested for a QLoRA run (progress"
+          + " from TrainingProgress events), export the result to ONNX, hot-load the published"
+          + " adapter into inference, then ask the base model and the adapter the same questions"
+          + " over gRPC, side by side.",
       "Without --model a tiny random-weight Llama is generated first (nothing is downloaded), so"
           + " the base model's answers are noise and the adapter's are what it learnt."
     })
@@ -53,13 +67,17 @@ final class DemoCommand implements Callable<Integer> {
           "What is the capital of Japan?",
           "What is the opposite of hot?");
 
+  /** How long one stage (ingestion, training, export, loading) may take. */
+  static final Duration STAGE_TIMEOUT = Duration.ofMinutes(20);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
       names = "--workdir",
       paramLabel = "DIR",
       description =
-          "Where to write the model, the run and the adapter (default: a new temporary directory).")
+          "Where the platform keeps its Kafka data and artifact store (default: a new temporary"
+              + " directory). Reusing one keeps earlier runs.")
   Path workdir;
 
   @Option(
@@ -78,125 +96,250 @@ final class DemoCommand implements Callable<Integer> {
       names = "--seed",
       paramLabel = "N",
       defaultValue = "" + TinyModelGenerator.DEFAULT_SEED,
-      description =
-          "Seed for the generated weights, adapter init and data order (default: ${DEFAULT-VALUE}).")
+      description = "Seed of the adapter init and data order (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(
       names = "--no-progress",
-      description = "Print training log lines instead of a progress bar.")
+      description = "Print one line per progress event instead of a progress bar.")
   boolean noProgress;
 
   @Override
   public Integer call() throws Exception {
+    if (steps < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be >= 1");
+    }
     Path dir = workdir != null ? workdir : Files.createTempDirectory("armory-demo-");
     PrintWriter out = spec.commandLine().getOut();
-    Path modelDir = model;
-    if (modelDir == null) {
-      modelDir = dir.resolve("tiny-llama");
-      TinyModelGenerator.generate(ModelType.LLAMA, modelDir, seed);
-      out.println("1. generated a tiny random-weight Llama in " + modelDir);
-    } else {
-      out.println("1. base model: " + modelDir);
+    String id =
+        "demo-"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 4);
+    EmbeddedPlatform.Options options =
+        new EmbeddedPlatform.Options(
+            dir,
+            null,
+            0,
+            model,
+            0,
+            -1,
+            1,
+            Map.of(
+                // the demo asks questions from the data, so nothing is held out
+                "armory.ingestion.eval-fraction",
+                0.0,
+                "armory.trainer.progress-every-steps",
+                Math.max(1, steps / 100),
+                "armory.trainer.progress-interval",
+                "500ms"));
+    long t0 = System.nanoTime();
+    try (EmbeddedPlatform platform = EmbeddedPlatform.start(options);
+        EventProducer producer =
+            new EventProducer(
+                PlatformConfig.of(platform.bootstrapServers(), platform.store().root(), "demo"));
+        EventWatch events = new EventWatch(platform.bootstrapServers(), Topics.all(), Set.of(id))) {
+      out.printf(
+          "1. Armory up in this JVM: Kafka %s (embedded KRaft), gRPC localhost:%d, store %s%n",
+          platform.bootstrapServers(), platform.grpcPort(), platform.store().root());
+      out.println(
+          "   base model: "
+              + (model == null
+                  ? "tiny random-weight Llama (" + rel(platform, platform.modelDir()) + ")"
+                  : platform.modelDir().toString()));
+      out.flush();
+
+      Path data =
+          DemoDatasets.copy(DemoDatasets.INSTRUCTIONS, dir.resolve("demo-instructions.jsonl"));
+      producer.sendAndWait(
+          Events.envelope(
+              id,
+              DatasetIngestRequested.newBuilder()
+                  .setDatasetId(id)
+                  .setSourceUri(data.toString())
+                  .setTokenizerModel(platform.baseModel())
+                  .setMaxSeqLen(128)
+                  .build()));
+      out.println("2. DatasetIngestRequested " + id + ": the bundled instructions (" + data + ")");
+      out.flush();
+      DatasetIngested ingested = awaitIngested(events, id);
+      out.printf(
+          Locale.ROOT,
+          "   DatasetIngested: %d records (%d train, %d eval), %d bad lines, %d duplicates;"
+              + " %.1f tokens per record (max %d)%n",
+          ingested.getRecordsAccepted(),
+          ingested.getTrainRecords(),
+          ingested.getEvalRecords(),
+          ingested.getBadLines(),
+          ingested.getDuplicatesRemoved(),
+          ingested.getTokenStats().getMeanTokens(),
+          ingested.getTokenStats().getMaxTokens());
+
+      producer.sendAndWait(Events.envelope(id, trainingRequest(id, platform.baseModel())));
+      out.println(
+          "3. TrainingRequested "
+              + id
+              + ": QLoRA (NF4 base, LoRA r=64 on all linear layers), "
+              + steps
+              + " steps");
+      out.flush();
+      Outcome outcome = awaitTrainedExportedPublished(events, id, out);
+      TrainingCompleted done = outcome.completed();
+      out.printf(
+          Locale.ROOT,
+          "   TrainingCompleted: %.0f steps, training loss %.3f, %.1f s%n",
+          done.getMetricsOrDefault("steps", 0),
+          done.getMetricsOrDefault("train_loss", Double.NaN),
+          done.getMetricsOrDefault("seconds", Double.NaN));
+      for (ExportedArtifact a : outcome.exported().getArtifactsList()) {
+        out.printf(
+            Locale.ROOT,
+            "4. ModelExported: %s ONNX in %s, parity max abs %.1e (%s), report %s%n",
+            a.getPrecision(),
+            a.getModel().getUri(),
+            a.getMaxAbsLogitDiff(),
+            a.getParityPassed() ? "passed" : "FAILED",
+            a.getParityReportPath());
+      }
+      String adapter = outcome.published().getAdapterName();
+      try (InferenceClient client = new InferenceClient("localhost", platform.grpcPort())) {
+        if (!client.awaitAdapter(adapter, Duration.ofMinutes(2))) {
+          throw new IllegalStateException(
+              "inference did not load the published adapter '" + adapter + "' within 2 minutes");
+        }
+        out.println(
+            "5. AdapterPublished '"
+                + adapter
+                + "', hot-loaded by inference; the same questions over gRPC (greedy):");
+        for (String question : PROMPTS) {
+          out.println("   Q: " + question);
+          out.println("      base:    " + client.ask(question, "", 24));
+          out.println("      adapter: " + client.ask(question, adapter, 24));
+        }
+      }
+      Path store = platform.store().root();
+      out.println();
+      out.println(
+          "adapter (Hugging Face PEFT format): " + platform.store().resolve(done.getAdapter()));
+      out.println("loss curve: " + store.resolve(done.getLossCurvePath()));
+      out.println(
+          "metrics: "
+              + store.resolve("runs/" + id + "/train/metrics.jsonl")
+              + "; run manifest: "
+              + store.resolve(done.getManifestPath()));
+      out.printf(Locale.ROOT, "done in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+      out.flush();
     }
-    Path data =
-        DemoDatasets.copy(DemoDatasets.INSTRUCTIONS, dir.resolve("demo-instructions.jsonl"));
-    out.println("2. QLoRA fine-tuning (NF4 base, LoRA r=64 on all linear layers) on " + data);
-    out.flush();
-    TrainingConfig training =
-        TrainingConfig.builder()
-            .learningRate(model == null ? 3e-3 : 2e-4)
-            .warmupSteps(10)
-            .maxSteps(steps)
-            .microBatchSize(8)
-            .evalEverySteps(Math.max(1, steps / 4))
-            .saveEverySteps(Math.max(1, steps / 2))
-            .logEverySteps(Math.max(1, steps / 10))
-            .seed(seed)
-            .build();
-    LoraConfig lora =
-        LoraConfig.defaults()
-            .withRank(64)
-            .withAlpha(128)
-            .withTargets(new TargetModules.AllLinear());
-    Path runDir = dir.resolve("run");
-    FineTuneRun run =
-        new FineTuneRun(
-            new FineTuneRequest(
-                modelDir,
-                data,
-                null,
-                0.0, // the demo asks questions from the data, so nothing is held out
-                runDir,
-                BaseWeights.NF4,
-                lora,
-                training,
-                128,
-                false,
-                false,
-                false,
-                SessionConfig.defaults()));
-    if (noProgress) {
-      run.console(WriterPrintStream.of(out));
-    } else {
-      run.console(null)
-          .listener(new TrainProgressBar(WriterPrintStream.of(spec.commandLine().getErr())));
-    }
-    TrainingResult result = run.run(false);
-    out.printf("   %d steps, training loss %.3f%n", result.steps(), result.lastLoss());
-    out.println("3. the same questions to the base model and to the adapter (greedy):");
-    answerSideBySide(modelDir, result.adapterDirectory(), out);
-    out.println();
-    out.println("adapter (Hugging Face PEFT format): " + result.adapterDirectory());
-    out.println("loss curve: " + runDir.resolve("loss.png"));
-    out.println(
-        "metrics: "
-            + runDir.resolve("metrics.jsonl")
-            + "; manifest: "
-            + runDir.resolve("manifest.json"));
-    out.flush();
     return 0;
   }
 
-  private static void answerSideBySide(Path modelDir, Path adapterDir, PrintWriter out)
+  private TrainingRequested trainingRequest(String id, ArtifactRef baseModel) {
+    return TrainingRequested.newBuilder()
+        .setRunId(id)
+        .setIdempotencyKey(id)
+        .setBaseModel(baseModel)
+        .setDataset(ArtifactRef.newBuilder().setKind(ArtifactKind.ARTIFACT_KIND_DATASET).setId(id))
+        .setAdapter(
+            AdapterConfig.newBuilder()
+                .setMethod(AdapterMethod.ADAPTER_METHOD_QLORA)
+                .setR(64)
+                .setAlpha(128)
+                .addTargetModules("all-linear"))
+        .setHyperparameters(
+            Hyperparameters.newBuilder()
+                .setLearningRate(model == null ? 3e-3 : 2e-4)
+                .setWarmupSteps(10)
+                .setMaxSteps(steps)
+                .setMicroBatchSize(8)
+                .setMaxSeqLen(128)
+                .setSaveEverySteps(Math.max(1, steps / 2))
+                .setSeed(seed))
+        .setExport(ExportOptions.newBuilder().setEnabled(true).addPrecisions("fp32"))
+        .setPublish(PublishOptions.newBuilder().setEnabled(true).setAdapterName(id))
+        .setRequestedBy("armory demo")
+        .build();
+  }
+
+  private static DatasetIngested awaitIngested(EventWatch events, String id) throws Exception {
+    long deadline = System.nanoTime() + STAGE_TIMEOUT.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      Envelope e = events.next(Duration.ofMillis(500));
+      if (e == null) {
+        continue;
+      }
+      if (e.hasDatasetIngested()) {
+        return e.getDatasetIngested();
+      }
+      if (e.hasDatasetRejected()) {
+        DatasetRejected r = e.getDatasetRejected();
+        throw new IllegalStateException("the demo dataset was rejected: " + r.getReason());
+      }
+    }
+    throw new IllegalStateException("no DatasetIngested for " + id + " within " + STAGE_TIMEOUT);
+  }
+
+  /** The run's final events. */
+  record Outcome(TrainingCompleted completed, ModelExported exported, AdapterPublished published) {}
+
+  private Outcome awaitTrainedExportedPublished(EventWatch events, String id, PrintWriter out)
       throws Exception {
-    try (HfModelDir m = HfModelDir.open(modelDir);
-        HfTokenizer tokenizer = HfTokenizer.load(modelDir)) {
-      ModelArchitecture arch = ModelArchitecture.of(m.config());
-      LoraAdapter adapter = LoraAdapter.load(adapterDir, arch);
-      Set<Long> stop = new HashSet<>();
-      tokenizer.eosId().ifPresent(id -> stop.add((long) id));
-      m.config().eosTokenIds().forEach(id -> stop.add((long) id));
-      try (FullRecomputeGenerator base =
-              new FullRecomputeGenerator(arch.bind(m.weights()), SessionConfig.defaults());
-          FullRecomputeGenerator tuned =
-              new FullRecomputeGenerator(
-                  arch.bind(m.weights()),
-                  p -> LoraLinears.frozen(new DenseLinears(p), adapter),
-                  SessionConfig.defaults())) {
-        for (String question : PROMPTS) {
-          long[] prompt = prompt(tokenizer, question);
-          out.println("   Q: " + question);
-          out.println("      base:    " + answer(base, tokenizer, prompt, stop));
-          out.println("      adapter: " + answer(tuned, tokenizer, prompt, stop));
+    TrainingCompleted completed = null;
+    ModelExported exported = null;
+    AdapterPublished published = null;
+    try (EventProgressBar bar =
+        new EventProgressBar(
+            noProgress ? null : WriterPrintStream.of(spec.commandLine().getErr()), out)) {
+      long deadline = System.nanoTime() + STAGE_TIMEOUT.toNanos();
+      while (completed == null || exported == null || published == null) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException(
+              "run "
+                  + id
+                  + " did not complete, export and publish within "
+                  + STAGE_TIMEOUT
+                  + " (completed: "
+                  + (completed != null)
+                  + ", exported: "
+                  + (exported != null)
+                  + ", published: "
+                  + (published != null)
+                  + ")");
+        }
+        Envelope e = events.next(Duration.ofMillis(500));
+        if (e == null) {
+          continue;
+        }
+        switch (e.getPayloadCase()) {
+          case TRAINING_STARTED:
+            bar.started(e.getTrainingStarted());
+            break;
+          case TRAINING_PROGRESS:
+            bar.progressed(e.getTrainingProgress());
+            break;
+          case TRAINING_COMPLETED:
+            completed = e.getTrainingCompleted();
+            bar.close();
+            break;
+          case TRAINING_FAILED:
+            bar.close();
+            TrainingFailed f = e.getTrainingFailed();
+            throw new IllegalStateException(
+                "run " + id + " failed (" + f.getCode() + "): " + f.getReason());
+          case MODEL_EXPORTED:
+            exported = e.getModelExported();
+            break;
+          case ADAPTER_PUBLISHED:
+            published = e.getAdapterPublished();
+            break;
+          default:
+            break;
         }
       }
     }
+    return new Outcome(completed, exported, published);
   }
 
-  private static long[] prompt(HfTokenizer tokenizer, String question) {
-    String text =
-        tokenizer.chatTemplate().isPresent()
-            ? tokenizer.chatTemplate().get().render(List.of(ChatMessage.user(question)), true)
-            : dev.armory.engine.data.AlpacaPrompt.prompt(question, "");
-    boolean addSpecial = tokenizer.chatTemplate().isEmpty();
-    return Arrays.stream(tokenizer.encode(text, addSpecial)).asLongStream().toArray();
-  }
-
-  private static String answer(
-      FullRecomputeGenerator g, HfTokenizer tokenizer, long[] prompt, Set<Long> stop) {
-    long[] ids = g.generate(prompt, 24, stop, TokenChooser.greedy(), id -> {}).newTokens();
-    String text = tokenizer.decode(Arrays.stream(ids).mapToInt(v -> (int) v).toArray(), true);
-    return text.strip().replace('\n', ' ');
+  private static String rel(EmbeddedPlatform platform, Path p) {
+    return platform.store().relative(p);
   }
 }
