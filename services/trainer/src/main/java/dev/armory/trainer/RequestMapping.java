@@ -62,6 +62,12 @@ public final class RequestMapping {
         if (h.getDpoBeta() > 0) {
           dpo = dpo.withBeta(h.getDpoBeta());
         }
+        if (h.getDpoLabelSmoothing() > 0) {
+          dpo = dpo.withLabelSmoothing(h.getDpoLabelSmoothing());
+        }
+        if (in.startAdapter() != null) {
+          dpo = dpo.withStartAdapter(in.startAdapter());
+        }
         request = request.withDpo(dpo);
       } else if (r.getObjective() != Objective.OBJECTIVE_SFT
           && r.getObjective() != Objective.OBJECTIVE_UNSPECIFIED) {
@@ -70,6 +76,13 @@ public final class RequestMapping {
             "objective "
                 + r.getObjective()
                 + " is not supported: use OBJECTIVE_SFT or OBJECTIVE_DPO");
+      } else if (in.startAdapter() != null) {
+        throw new RunFailure(
+            RunFailure.Code.INVALID_REQUEST,
+            "TrainingRequested "
+                + r.getRunId()
+                + ": start_adapter is supported with the DPO objective only (the SFT trainer starts"
+                + " from a fresh adapter)");
       }
       return request;
     } catch (IllegalArgumentException e) {

@@ -26,6 +26,7 @@ import java.util.function.BooleanSupplier;
  * @param datasetRef reference to the dataset (with its sha256 when the store knows it)
  * @param splitByIngestion the dataset is an ingested one (train.jsonl and eval.jsonl), whose
  *     train/eval split was already decided: no more records are held out unless asked
+ * @param startAdapter the adapter directory the run starts from, or null for a fresh adapter
  */
 public record RunInputs(
     Path model,
@@ -33,7 +34,8 @@ public record RunInputs(
     Path trainData,
     Path evalData,
     ArtifactRef datasetRef,
-    boolean splitByIngestion) {
+    boolean splitByIngestion,
+    Path startAdapter) {
 
   static final String TRAIN_FILE = "train.jsonl";
   static final String EVAL_FILE = "eval.jsonl";
@@ -73,8 +75,33 @@ public record RunInputs(
       // An ingested eval dataset: all its records are eval records, whatever split it got.
       eval = Files.isDirectory(e) ? e.resolve(TRAIN_FILE) : e;
     }
+    Path start = null;
+    if (request.hasStartAdapter() && !isEmpty(request.getStartAdapter())) {
+      ArtifactRef ref = withKind(request.getStartAdapter(), ArtifactKind.ARTIFACT_KIND_ADAPTER);
+      try {
+        start = store.resolve(ref);
+      } catch (IllegalArgumentException e) {
+        throw new RunFailure(
+            RunFailure.Code.INVALID_REQUEST, "start_adapter: " + e.getMessage(), e);
+      }
+      if (!Files.isRegularFile(start.resolve("adapter_config.json"))) {
+        throw new RunFailure(
+            RunFailure.Code.INVALID_REQUEST,
+            "start_adapter "
+                + describe(ref)
+                + " ("
+                + start
+                + ") has no adapter_config.json: name a PEFT adapter directory");
+      }
+    }
     return new RunInputs(
-        model, known(store, modelRef), train, eval, known(store, dataRef), Files.isDirectory(data));
+        model,
+        known(store, modelRef),
+        train,
+        eval,
+        known(store, dataRef),
+        Files.isDirectory(data),
+        start);
   }
 
   private static Path resolveModel(ArtifactStore store, ArtifactRef ref) throws RunFailure {

@@ -30,7 +30,8 @@ class RequestMappingTest {
           Path.of("train.jsonl"),
           null,
           ArtifactRef.getDefaultInstance(),
-          false);
+          false,
+          null);
 
   static FineTuneRequest map(TrainingRequested r, RunInputs in) throws RunFailure {
     return RequestMapping.toFineTune(r, in, Path.of("run"), SessionConfig.defaults());
@@ -76,7 +77,8 @@ class RequestMappingTest {
                     .setSeed(5)
                     .setEvalEverySteps(3)
                     .setSaveEverySteps(4)
-                    .setDpoBeta(0.2))
+                    .setDpoBeta(0.2)
+                    .setDpoLabelSmoothing(0.1))
             .build();
     RunInputs withEval =
         new RunInputs(
@@ -85,7 +87,8 @@ class RequestMappingTest {
             INPUTS.trainData(),
             Path.of("eval.jsonl"),
             INPUTS.datasetRef(),
-            true);
+            true,
+            Path.of("sft-run/adapter"));
     FineTuneRequest f = map(r, withEval);
     assertEquals(BaseWeights.FLOAT32, f.base(), "plain LoRA keeps the base in float32");
     assertEquals(8, f.lora().rank());
@@ -108,6 +111,8 @@ class RequestMappingTest {
     assertEquals(0, f.evalFraction(), "an eval split is used as it is, nothing more held out");
     assertTrue(f.isDpo());
     assertEquals(0.2, f.dpo().beta());
+    assertEquals(0.1, f.dpo().labelSmoothing());
+    assertEquals(Path.of("sft-run/adapter"), f.dpo().startAdapter(), "the reference policy");
   }
 
   @Test
@@ -126,7 +131,13 @@ class RequestMappingTest {
     assertNull(f.evalData());
     RunInputs ingestedWithoutEval =
         new RunInputs(
-            INPUTS.model(), INPUTS.modelRef(), INPUTS.trainData(), null, INPUTS.datasetRef(), true);
+            INPUTS.model(),
+            INPUTS.modelRef(),
+            INPUTS.trainData(),
+            null,
+            INPUTS.datasetRef(),
+            true,
+            null);
     assertEquals(
         0,
         map(TrainingRequested.getDefaultInstance(), ingestedWithoutEval).evalFraction(),
@@ -172,5 +183,19 @@ class RequestMappingTest {
                         .build(),
                     INPUTS));
     assertTrue(dropout.getMessage().contains("lora_dropout"), dropout.getMessage());
+
+    RunInputs withStart =
+        new RunInputs(
+            INPUTS.model(),
+            INPUTS.modelRef(),
+            INPUTS.trainData(),
+            null,
+            INPUTS.datasetRef(),
+            false,
+            Path.of("a"));
+    RunFailure sftStart =
+        assertThrows(
+            RunFailure.class, () -> map(TrainingRequested.getDefaultInstance(), withStart));
+    assertTrue(sftStart.getMessage().contains("DPO objective only"), sftStart.getMessage());
   }
 }
