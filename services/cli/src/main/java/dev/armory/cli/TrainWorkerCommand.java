@@ -121,6 +121,7 @@ final class TrainWorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ServiceLogs.showArmoryInfo();
     PrintWriter out = spec.commandLine().getOut();
     if (threads < 0 || progressEverySteps < 1) {
       throw new ParameterException(

@@ -85,6 +85,7 @@ final class UpCommand implements Callable<Integer> {
     if (maxConcurrentRuns < 1) {
       throw new ParameterException(spec.commandLine(), "--max-concurrent-runs must be >= 1");
     }
+    ServiceLogs.showArmoryInfo();
     PrintWriter out = spec.commandLine().getOut();
     EmbeddedPlatform platform =
         EmbeddedPlatform.start(
