@@ -51,6 +51,10 @@ public final class Armory implements Runnable {
     CommandLine cmd = new CommandLine(new Armory());
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setExecutionExceptionHandler(Armory::handleError);
+    // Their option names are long; keep each description beside its option.
+    for (String name : new String[] {"up", "train-worker"}) {
+      cmd.getSubcommands().get(name).getCommandSpec().usageMessage().longOptionsMaxWidth(32);
+    }
     return cmd;
   }
 

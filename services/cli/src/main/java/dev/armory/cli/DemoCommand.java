@@ -51,14 +51,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Armory's main job end to end on the embedded platform (one JVM: a real Kafka broker in"
-          + " KRaft mode, the ingestion, trainer, exporter and inference services): ingest the"
-          + " bundled instruction dataset, publish a TrainingRequested for a QLoRA run (progress"
-          + " from TrainingProgress events), export the result to ONNX, hot-load the published"
-          + " adapter into inference, then ask the base model and the adapter the same questions"
-          + " over gRPC, side by side.",
-      "Without --model a tiny random-weight Llama is generated first (nothing is downloaded), so"
-          + " the base model's answers are noise and the adapter's are what it learnt."
+      "Armory's main job end to end on the embedded event-driven platform, in one JVM.",
+      "A real Kafka broker in KRaft mode and the ingestion, trainer, exporter and inference"
+          + " services start; the bundled instruction dataset is ingested; a TrainingRequested"
+          + " starts a QLoRA run whose progress bar follows its TrainingProgress events; the"
+          + " result is exported to ONNX and published; inference hot-loads the adapter, and the"
+          + " base model and the adapter answer the same questions over gRPC, side by side.",
+      "Without a model directory a tiny random-weight Llama is generated first (nothing is"
+          + " downloaded), so the base model's answers are noise and the adapter's are what it"
+          + " learnt."
     })
 final class DemoCommand implements Callable<Integer> {
   static final List<String> PROMPTS =

@@ -34,11 +34,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs (or resumes) one training run of the artifact store: reads STORE/runs/ID/request.json"
-          + " (a TrainingRequested in proto3 JSON, stored by the trainer service or by"
-          + " --request), trains with the engine from the run's last checkpoint if it has one,"
-          + " commits the adapter to STORE/adapters/ID, and publishes TrainingStarted,"
-          + " TrainingProgress and TrainingCompleted or TrainingFailed to Kafka.",
+      "Runs (or resumes) one training run of the artifact store: what a Kubernetes training pod"
+          + " runs.",
+      "Reads STORE/runs/ID/request.json (a TrainingRequested in proto3 JSON, stored by the"
+          + " trainer service, or from the request file given here), trains with the engine from"
+          + " the run's last checkpoint if it has one, commits the adapter to STORE/adapters/ID,"
+          + " and publishes TrainingStarted, TrainingProgress and TrainingCompleted or"
+          + " TrainingFailed to Kafka.",
       "SIGTERM or Ctrl-C stops after the current step with a checkpoint; running the command"
           + " again resumes. Exit codes: 0 completed (or already finished), 1 failed (see"
           + " TrainingFailed), 2 stopped with a checkpoint."
@@ -65,7 +67,7 @@ final class TrainWorkerCommand implements Callable<Integer> {
 
   @Option(
       names = "--bootstrap-servers",
-      paramLabel = "HOST:PORT[,...]",
+      paramLabel = "HOSTS",
       description =
           "Kafka bootstrap servers for the run's events (default: ARMORY_KAFKA_BOOTSTRAP_SERVERS,"
               + " else 127.0.0.1:9092).")

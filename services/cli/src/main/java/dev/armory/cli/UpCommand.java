@@ -18,13 +18,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs the whole platform in this JVM: an embedded Apache Kafka broker in KRaft mode (data"
-          + " in DATA_DIR/kafka; --bootstrap-servers uses an existing cluster instead), the"
-          + " artifact store (DATA_DIR/store), the ingestion service (HTTP uploads), the trainer"
-          + " (local launcher: runs train in worker threads), the exporter and the inference"
-          + " service (gRPC, hot-loading published adapters). Prints where everything listens.",
+      "Runs the whole Armory platform in this JVM until Ctrl-C.",
+      "An embedded Apache Kafka broker in KRaft mode (data in DATA_DIR/kafka), or an existing"
+          + " cluster given with its bootstrap servers; the artifact store (DATA_DIR/store); the"
+          + " ingestion service (HTTP uploads), the trainer (local launcher: runs train in worker"
+          + " threads), the exporter and the inference service (gRPC, hot-loading published"
+          + " adapters). Prints where everything listens.",
       "Ctrl-C (or SIGTERM) shuts down cleanly: running training runs stop after their step with a"
-          + " checkpoint and resume on the next `armory up`; the services stop before the broker."
+          + " checkpoint and resume on the next start; the services stop before the broker."
     })
 final class UpCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -38,7 +39,7 @@ final class UpCommand implements Callable<Integer> {
 
   @Option(
       names = "--bootstrap-servers",
-      paramLabel = "HOST:PORT[,...]",
+      paramLabel = "HOSTS",
       description = "Use this Kafka cluster instead of starting the embedded broker.")
   String bootstrapServers;
 

@@ -123,6 +123,7 @@ class InspectCommandTest {
             new String[] {"inspect", "--help"},
             new String[] {"dev", "make-tiny-model", "--help"},
             new String[] {"demo", "--help"},
+            new String[] {"up", "--help"},
             new String[] {"--help"})) {
       CliRun run = CliRun.of(args);
       assertEquals(0, run.exitCode());
