@@ -90,6 +90,15 @@ class HelmManifestsTest {
         "grpc",
         one(objects, Service.class, "armory-inference").getSpec().getPorts().get(0).getName());
 
+    Container judge =
+        one(objects, Deployment.class, "armory-judge")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertEquals("armory-inference:50051", env(judge).get("ARMORY_JUDGE_INFERENCE_TARGET"));
+
     PersistentVolumeClaim pvc = one(objects, PersistentVolumeClaim.class, "armory-artifacts");
     assertEquals(List.of("ReadWriteMany"), pvc.getSpec().getAccessModes());
     assertEquals("keep", pvc.getMetadata().getAnnotations().get("helm.sh/resource-policy"));
@@ -134,6 +143,20 @@ class HelmManifestsTest {
             .orElseThrow();
     assertEquals("monitoring.coreos.com/v1", monitor.getApiVersion());
     assertEquals("prometheus", monitor.getMetadata().getLabels().get("release"));
+    Container judge =
+        one(objects, Deployment.class, "armory-judge")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertTrue(
+        judge.getEnvFrom().stream()
+            .anyMatch(
+                f ->
+                    f.getSecretRef() != null
+                        && "judge-api-keys".equals(f.getSecretRef().getName())),
+        "the external judge's key secret is offered to the judge");
   }
 
   @Test
@@ -248,7 +271,7 @@ class HelmManifestsTest {
     Set<String> accounts = names(objects, ServiceAccount.class);
     List<Deployment> deployments =
         objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList();
-    assertEquals(3, deployments.size(), "operator, inference, ingestion");
+    assertEquals(4, deployments.size(), "operator, inference, ingestion, judge");
     for (Deployment d : deployments) {
       String where = "Deployment " + d.getMetadata().getName();
       Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();
@@ -268,7 +291,8 @@ class HelmManifestsTest {
                       where + ": claim"));
       for (Container c : pod.getContainers()) {
         assertNotNull(c.getResources().getRequests(), where + ": resource requests");
-        c.getEnvFrom()
+        c.getEnvFrom().stream()
+            .filter(f -> f.getConfigMapRef() != null)
             .forEach(
                 f ->
                     assertTrue(
