@@ -41,7 +41,25 @@ public final class OperatorMain {
             : "(off)");
 
     KubernetesClient client = new KubernetesClientBuilder().build();
-    ArmoryOperator operator = ArmoryOperator.start(client, config, Clock.systemUTC());
+    ArmoryOperator operator;
+    try {
+      operator = ArmoryOperator.start(client, config, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      System.err.println(
+          "armory-operator: cannot start against the Kubernetes API at "
+              + client.getMasterUrl()
+              + " ("
+              + root
+              + "); run it in a cluster or point KUBECONFIG at one, with the CRD installed"
+              + " (kubectl apply -f k8s/crds/)");
+      client.close();
+      System.exit(1);
+      return;
+    }
     HealthServer health =
         config.healthPort() > 0 ? HealthServer.start(config.healthPort(), operator::healthy) : null;
     CountDownLatch stopped = new CountDownLatch(1);

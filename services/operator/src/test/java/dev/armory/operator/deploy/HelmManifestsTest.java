@@ -143,6 +143,19 @@ class HelmManifestsTest {
             .orElseThrow();
     assertEquals("monitoring.coreos.com/v1", monitor.getApiVersion());
     assertEquals("prometheus", monitor.getMetadata().getLabels().get("release"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> selector =
+        (Map<String, Object>)
+            ((Map<String, Object>) monitor.getAdditionalProperties().get("spec")).get("selector");
+    @SuppressWarnings("unchecked")
+    Map<String, String> match = (Map<String, String>) selector.get("matchLabels");
+    List<String> scraped =
+        objects.stream()
+            .filter(o -> o instanceof Service)
+            .filter(o -> o.getMetadata().getLabels().entrySet().containsAll(match.entrySet()))
+            .map(o -> o.getMetadata().getName())
+            .toList();
+    assertEquals(List.of("armory-inference"), scraped, "only services serving /prometheus");
     Container judge =
         one(objects, Deployment.class, "armory-judge")
             .getSpec()
