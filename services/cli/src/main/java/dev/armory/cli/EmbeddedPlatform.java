@@ -7,6 +7,7 @@ import dev.armory.events.v1.ArtifactRef;
 import dev.armory.exporter.ExporterServer;
 import dev.armory.inference.InferenceServer;
 import dev.armory.ingestion.IngestionServer;
+import dev.armory.judge.JudgeServer;
 import dev.armory.platform.PlatformConfig;
 import dev.armory.platform.events.Topics;
 import dev.armory.platform.kafka.EmbeddedKafka;
@@ -28,10 +29,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * All of Armory in one JVM: an embedded Kafka broker in KRaft mode (or an existing cluster), the
- * artifact store, and the ingestion, trainer (local launcher), exporter and inference services,
- * each in its own Micronaut context. {@code armory up} and {@code armory demo} run it. Closing
- * stops the services first (running training runs checkpoint and resume on the next start), the
- * broker last.
+ * artifact store, and the ingestion, trainer (local launcher), exporter, inference and judge
+ * services, each in its own Micronaut context. {@code armory up} and {@code armory demo} run it.
+ * Closing stops the services first (running training runs checkpoint and resume on the next start),
+ * the broker last.
  */
 final class EmbeddedPlatform implements AutoCloseable {
   /** Store id of the model generated when none is given. */
@@ -70,6 +71,7 @@ final class EmbeddedPlatform implements AutoCloseable {
   private TrainerServer trainer;
   private ExporterServer exporter;
   private InferenceServer inference;
+  private JudgeServer judge;
 
   private EmbeddedPlatform(
       EmbeddedKafka kafka,
@@ -167,6 +169,13 @@ final class EmbeddedPlatform implements AutoCloseable {
     inferenceProps.put("grpc.server.port", o.grpcPort());
     inferenceProps.putAll(o.extra());
     inference = add(InferenceServer.start(inferenceProps));
+
+    // The judge samples candidates and asks its LLM judge through this JVM's inference endpoint.
+    Map<String, Object> judgeProps = new HashMap<>(common);
+    judgeProps.put("armory.judge.inference-target", "localhost:" + inference.port());
+    judgeProps.put("grpc.server.enabled", false);
+    judgeProps.putAll(o.extra());
+    judge = add(JudgeServer.start(judgeProps));
   }
 
   private <T extends AutoCloseable> T add(T service) {
@@ -211,6 +220,10 @@ final class EmbeddedPlatform implements AutoCloseable {
 
   InferenceServer inference() {
     return inference;
+  }
+
+  JudgeServer judge() {
+    return judge;
   }
 
   int grpcPort() {

@@ -154,6 +154,10 @@ final class UpCommand implements Callable<Integer> {
             + "; hot-loads "
             + Topics.ADAPTER_PUBLISHED);
     out.println(
+        "  judge           consumes "
+            + Topics.JUDGE_REQUESTED
+            + "; samples and judges through the inference endpoint above, can start DPO runs");
+    out.println(
         "Train: publish a TrainingRequested with base_model "
             + base
             + " to "

@@ -13,10 +13,15 @@ import dev.armory.events.v1.DatasetIngested;
 import dev.armory.events.v1.Envelope;
 import dev.armory.events.v1.ExportOptions;
 import dev.armory.events.v1.Hyperparameters;
+import dev.armory.events.v1.JudgeCompleted;
+import dev.armory.events.v1.JudgeRequested;
+import dev.armory.events.v1.JudgeSpec;
 import dev.armory.events.v1.ModelExported;
 import dev.armory.events.v1.PublishOptions;
+import dev.armory.events.v1.SamplingParams;
 import dev.armory.events.v1.TrainingCompleted;
 import dev.armory.events.v1.TrainingRequested;
+import dev.armory.events.v1.TrainingStarted;
 import dev.armory.platform.PlatformConfig;
 import dev.armory.platform.events.EventCodec;
 import dev.armory.platform.events.EventProducer;
@@ -132,6 +137,91 @@ class EmbeddedPlatformTest {
         assertTrue(tuned.contains("Paris"), "the adapter answers as it learnt: " + tuned);
         assertTrue(!base.contains("Paris"), "the random base model does not: " + base);
       }
+    }
+  }
+
+  /**
+   * RLAIF by events alone: a JudgeRequested (the tiny model as candidate and as LLM judge, plus a
+   * rule check) yields a preference dataset, the DPO run it asks for, and that run's completion.
+   */
+  @Test
+  void judgeRequestToDpoRunByEvents() throws Exception {
+    EmbeddedPlatform.Options options =
+        new EmbeddedPlatform.Options(
+            dir.resolve("armory-data"),
+            null,
+            0,
+            null,
+            0,
+            -1,
+            1,
+            Map.of("armory.judge.judge-max-tokens", 8, "armory.trainer.progress-every-steps", 5));
+    try (EmbeddedPlatform platform = EmbeddedPlatform.start(options);
+        EventProducer producer =
+            new EventProducer(
+                PlatformConfig.of(
+                    platform.bootstrapServers(), platform.store().root(), "rlaif-test"));
+        Recorder events = new Recorder(platform.bootstrapServers())) {
+      Path root = platform.store().root();
+      Files.createDirectories(root.resolve("prompts"));
+      Files.writeString(
+          root.resolve("prompts/questions.jsonl"),
+          """
+          {"id": "story", "prompt": "Tell me a story."}
+          {"id": "sum", "prompt": "What is two plus two?"}
+          {"id": "colour", "prompt": "Name a colour."}
+          """);
+      // Random weights babble broken characters; the rule prefers answers with fewer of them.
+      Files.writeString(
+          root.resolve("constitution.yaml"),
+          """
+          name: clean-text
+          rubric: Prefer the clearer answer.
+          rules:
+            - id: few-broken-characters
+              forbidden: "\\uFFFD.*\\uFFFD"
+            - id: not-empty
+              length: {min: 1, unit: tokens}
+          """);
+      producer.sendAndWait(
+          Events.envelope(
+              "rlaif",
+              JudgeRequested.newBuilder()
+                  .setRunId("rlaif")
+                  .setPromptDataset(
+                      ArtifactRef.newBuilder()
+                          .setKind(ArtifactKind.ARTIFACT_KIND_DATASET)
+                          .setUri("prompts/questions.jsonl"))
+                  .setCandidateModel(platform.baseModel())
+                  .setSamplesPerPrompt(4)
+                  .setSampling(
+                      SamplingParams.newBuilder().setTemperature(1.0).setSeed(5).setMaxNewTokens(6))
+                  .setJudge(
+                      JudgeSpec.newBuilder()
+                          .setConstitutionUri("constitution.yaml")
+                          .setLlmJudgeModel(platform.baseModel()))
+                  .setStartDpo(true)
+                  .build()));
+
+      await().atMost(Duration.ofMinutes(3)).until(() -> events.has(JudgeCompleted.class, "rlaif"));
+      JudgeCompleted judged = events.first(JudgeCompleted.class, "rlaif");
+      System.out.println("judge: " + judged);
+      assertTrue(judged.getPairsKept() > 0, "some pairs kept: " + judged);
+      String dpoRun = judged.getTrainingRunId();
+      assertTrue(!dpoRun.isEmpty(), "the judge asked for a DPO run: " + judged);
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .until(() -> events.has(TrainingCompleted.class, dpoRun));
+      TrainingRequested asked = events.first(TrainingRequested.class, dpoRun);
+      assertEquals("OBJECTIVE_DPO", asked.getObjective().name());
+      assertTrue(events.has(TrainingStarted.class, dpoRun));
+      TrainingCompleted done = events.first(TrainingCompleted.class, dpoRun);
+      System.out.println("DPO run " + dpoRun + ": " + done.getMetricsMap());
+      assertTrue(done.getMetricsOrThrow("steps") > 0, done.toString());
+      assertTrue(
+          Files.isRegularFile(
+              root.resolve("adapters").resolve(dpoRun).resolve("adapter_model.safetensors")),
+          "the DPO adapter is in the store");
     }
   }
 

@@ -15,6 +15,9 @@ import java.util.concurrent.CountDownLatch;
  * and by tests.
  */
 public final class JudgeServer implements AutoCloseable {
+  /** Set in the judge's own context, so its platform beans stay out of other services' contexts. */
+  static final String MARKER = "armory.judge.server";
+
   private final ApplicationContext context;
   private final EventConsumerLoop loop;
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -30,8 +33,10 @@ public final class JudgeServer implements AutoCloseable {
    * armory.judge.inference-target}).
    */
   public static JudgeServer start(Map<String, Object> properties) {
+    Map<String, Object> withMarker = new java.util.HashMap<>(properties);
+    withMarker.put(MARKER, "true");
     ApplicationContext context =
-        ApplicationContext.builder().properties(properties).deduceEnvironment(false).start();
+        ApplicationContext.builder().properties(withMarker).deduceEnvironment(false).start();
     try {
       JudgeConfig config = context.getBean(JudgeConfig.class);
       EventConsumerLoop loop =
