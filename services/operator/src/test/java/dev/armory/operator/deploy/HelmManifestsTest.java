@@ -284,7 +284,7 @@ class HelmManifestsTest {
     Set<String> accounts = names(objects, ServiceAccount.class);
     List<Deployment> deployments =
         objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList();
-    assertEquals(4, deployments.size(), "operator, inference, ingestion, judge");
+    assertEquals(5, deployments.size(), "operator, inference, ingestion, exporter, judge");
     for (Deployment d : deployments) {
       String where = "Deployment " + d.getMetadata().getName();
       Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();
