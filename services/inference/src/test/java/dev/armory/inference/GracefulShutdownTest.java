@@ -76,23 +76,33 @@ class GracefulShutdownTest {
 
   @Test
   void afterTheGraceInFlightStreamsEndCancelledWithAFinalMessage() throws Exception {
-    Map<String, Object> p = fixture.properties();
-    p.put("armory.inference.shutdown-grace", "0s");
-    InferenceServer server = InferenceServer.start(p);
-    ManagedChannel channel = TinyServing.channel(server);
-    try {
-      StreamCollector stream = new StreamCollector();
-      InferenceGrpc.newStub(channel)
-          .withDeadlineAfter(60, TimeUnit.SECONDS)
-          .generateStream(longRequest(), stream);
-      stream.firstToken.get(60, TimeUnit.SECONDS);
-      server.close();
-      assertEquals(Status.Code.OK, stream.done.get(60, TimeUnit.SECONDS).getCode());
-      assertEquals(FinishReason.FINISH_REASON_CANCELLED, stream.finish.getFinishReason());
-      assertTrue(stream.tokens().size() < 200, stream.tokens().size() + " tokens");
-    } finally {
-      TinyServing.close(channel);
-      server.close();
+    // A tiny model can finish all 200 tokens between the first token and close() on a loaded
+    // machine; such an attempt shows nothing about cancellation and is repeated, not passed.
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      Map<String, Object> p = fixture.properties();
+      p.put("armory.inference.shutdown-grace", "0s");
+      InferenceServer server = InferenceServer.start(p);
+      ManagedChannel channel = TinyServing.channel(server);
+      try {
+        StreamCollector stream = new StreamCollector();
+        InferenceGrpc.newStub(channel)
+            .withDeadlineAfter(60, TimeUnit.SECONDS)
+            .generateStream(longRequest(), stream);
+        stream.firstToken.get(60, TimeUnit.SECONDS);
+        server.close();
+        assertEquals(Status.Code.OK, stream.done.get(60, TimeUnit.SECONDS).getCode());
+        if (stream.finish.getFinishReason() == FinishReason.FINISH_REASON_LENGTH) {
+          System.out.println("attempt " + attempt + ": the stream finished before close; again");
+          continue;
+        }
+        assertEquals(FinishReason.FINISH_REASON_CANCELLED, stream.finish.getFinishReason());
+        assertTrue(stream.tokens().size() < 200, stream.tokens().size() + " tokens");
+        return;
+      } finally {
+        TinyServing.close(channel);
+        server.close();
+      }
     }
+    throw new AssertionError("in 5 attempts every stream finished before the server closed");
   }
 }
