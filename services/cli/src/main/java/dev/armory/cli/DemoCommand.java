@@ -125,6 +125,7 @@ final class DemoCommand implements Callable<Integer> {
             model,
             0,
             -1,
+            -1,
             1,
             Map.of(
                 // the demo asks questions from the data, so nothing is held out

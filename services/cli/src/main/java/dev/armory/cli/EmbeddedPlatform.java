@@ -48,6 +48,7 @@ final class EmbeddedPlatform implements AutoCloseable {
    *     store
    * @param grpcPort the inference gRPC port (0: any free one)
    * @param httpPort the ingestion HTTP port (-1: any free one)
+   * @param metricsPort inference's HTTP port for GET /prometheus and /health (-1: any free one)
    * @param maxConcurrentRuns training runs the local launcher runs at once
    * @param extra further service properties (e.g. armory.ingestion.eval-fraction)
    */
@@ -58,6 +59,7 @@ final class EmbeddedPlatform implements AutoCloseable {
       Path model,
       int grpcPort,
       int httpPort,
+      int metricsPort,
       int maxConcurrentRuns,
       Map<String, Object> extra) {}
 
@@ -146,7 +148,8 @@ final class EmbeddedPlatform implements AutoCloseable {
     common.put(PlatformConfig.BOOTSTRAP_SERVERS, bootstrapServers);
     common.put(PlatformConfig.STORE_ROOT, store.root().toString());
 
-    Map<String, Object> ingestionProps = new HashMap<>(common);
+    Map<String, Object> ingestionProps = new HashMap<>(ServiceDefaults.of(IngestionServer.class));
+    ingestionProps.putAll(common);
     ingestionProps.put("micronaut.server.port", o.httpPort());
     // Every context sees every service's beans on this classpath: without this the HTTP server's
     // start would also start a gRPC server (micronaut-grpc does when both are present).
@@ -163,15 +166,18 @@ final class EmbeddedPlatform implements AutoCloseable {
     exporterProps.putAll(o.extra());
     exporter = add(ExporterServer.start(exporterProps));
 
-    Map<String, Object> inferenceProps = new HashMap<>(common);
+    Map<String, Object> inferenceProps = new HashMap<>(ServiceDefaults.of(InferenceServer.class));
+    inferenceProps.putAll(common);
     inferenceProps.put("armory.inference.model-dir", modelDir.toString());
     inferenceProps.put("armory.inference.events.enabled", true);
     inferenceProps.put("grpc.server.port", o.grpcPort());
+    inferenceProps.put("micronaut.server.port", o.metricsPort());
     inferenceProps.putAll(o.extra());
     inference = add(InferenceServer.start(inferenceProps));
 
     // The judge samples candidates and asks its LLM judge through this JVM's inference endpoint.
-    Map<String, Object> judgeProps = new HashMap<>(common);
+    Map<String, Object> judgeProps = new HashMap<>(ServiceDefaults.of(JudgeServer.class));
+    judgeProps.putAll(common);
     judgeProps.put("armory.judge.inference-target", "localhost:" + inference.port());
     judgeProps.put("grpc.server.enabled", false);
     judgeProps.putAll(o.extra());
@@ -228,6 +234,11 @@ final class EmbeddedPlatform implements AutoCloseable {
 
   int grpcPort() {
     return inference.port();
+  }
+
+  /** Inference's HTTP port (GET /prometheus, GET /health). */
+  int metricsPort() {
+    return inference.metricsPort();
   }
 
   /** Stops the services in reverse order of start (contexts before the broker), then the broker. */

@@ -75,6 +75,15 @@ final class UpCommand implements Callable<Integer> {
   int httpPort;
 
   @Option(
+      names = "--metrics-port",
+      defaultValue = "8082",
+      paramLabel = "PORT",
+      description =
+          "Inference HTTP port for GET /prometheus and GET /health; -1 picks a free one (default:"
+              + " ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(
       names = "--max-concurrent-runs",
       defaultValue = "1",
       paramLabel = "N",
@@ -97,6 +106,7 @@ final class UpCommand implements Callable<Integer> {
                 model,
                 grpcPort,
                 httpPort,
+                metricsPort,
                 maxConcurrentRuns,
                 Map.of()));
     CountDownLatch stopped = new CountDownLatch(1);
@@ -152,7 +162,10 @@ final class UpCommand implements Callable<Integer> {
             + " (armory.inference.v1.Inference, health, reflection) serving "
             + base
             + "; hot-loads "
-            + Topics.ADAPTER_PUBLISHED);
+            + Topics.ADAPTER_PUBLISHED
+            + "; metrics http://localhost:"
+            + platform.metricsPort()
+            + "/prometheus");
     out.println(
         "  judge           consumes "
             + Topics.JUDGE_REQUESTED

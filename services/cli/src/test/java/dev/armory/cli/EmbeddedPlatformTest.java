@@ -27,6 +27,10 @@ import dev.armory.platform.events.EventCodec;
 import dev.armory.platform.events.EventProducer;
 import dev.armory.platform.events.Events;
 import dev.armory.platform.events.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +76,7 @@ class EmbeddedPlatformTest {
             0,
             null,
             0,
+            -1,
             -1,
             1,
             Map.of(
@@ -137,6 +142,16 @@ class EmbeddedPlatformTest {
         assertTrue(tuned.contains("Paris"), "the adapter answers as it learnt: " + tuned);
         assertTrue(!base.contains("Paris"), "the random base model does not: " + base);
       }
+      // Each service gets its own application.yml defaults in this JVM: inference's meters.
+      HttpResponse<String> metrics =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://localhost:" + platform.metricsPort() + "/prometheus"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, metrics.statusCode(), metrics.body());
+      assertTrue(metrics.body().contains("armory_inference"), metrics.body());
     }
   }
 
@@ -153,6 +168,7 @@ class EmbeddedPlatformTest {
             0,
             null,
             0,
+            -1,
             -1,
             1,
             Map.of("armory.judge.judge-max-tokens", 8, "armory.trainer.progress-every-steps", 5));
