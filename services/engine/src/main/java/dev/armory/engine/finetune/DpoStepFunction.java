@@ -69,7 +69,7 @@ public final class DpoStepFunction implements StepFunction<DpoBatch>, AutoClosea
 
   @Override
   public StepOutput forwardBackward(DpoBatch batch, Parameters params, SplitMix64 random) {
-    Map<String, OnnxTensor> feeds = batchTensors(batch.data());
+    Map<String, OnnxTensor> feeds = BatchFeeds.of(batch.data());
     try {
       feeds.putAll(parameterTensors);
       feeds.put(
@@ -89,7 +89,7 @@ public final class DpoStepFunction implements StepFunction<DpoBatch>, AutoClosea
       // The loss the gradients belong to is the graph's; the reward figures are exact doubles.
       return new StepOutput(lossBuffer.get(0), batch.lossTokens(), gradients, stats.metrics());
     } finally {
-      closeBatch(feeds);
+      BatchFeeds.closeExcept(feeds, parameterTensors);
     }
   }
 
@@ -105,35 +105,15 @@ public final class DpoStepFunction implements StepFunction<DpoBatch>, AutoClosea
    * without dropout: called before the first step, this is the reference policy.
    */
   public float[] logProbs(TokenBatch batch) {
-    Map<String, OnnxTensor> feeds = batchTensors(batch);
+    Map<String, OnnxTensor> feeds = BatchFeeds.of(batch);
     try {
       feeds.putAll(parameterTensors);
       try (OrtSession.Result r = forwardSession.run(feeds, Set.of(DpoTrainingGraph.LOGPS))) {
         return Tensors.toFloats(r.get(DpoTrainingGraph.LOGPS).get());
       }
     } finally {
-      closeBatch(feeds);
+      BatchFeeds.closeExcept(feeds, parameterTensors);
     }
-  }
-
-  private static Map<String, OnnxTensor> batchTensors(TokenBatch t) {
-    Map<String, OnnxTensor> feeds = new HashMap<>();
-    long[] shape = t.shape();
-    feeds.put(ForwardGraph.INPUT_IDS, Tensors.longs(t.inputIds(), shape));
-    feeds.put(ForwardGraph.ATTENTION_MASK, Tensors.longs(t.attentionMask(), shape));
-    feeds.put(ForwardGraph.POSITION_IDS, Tensors.longs(t.positionIds(), shape));
-    feeds.put(ForwardGraph.LABELS, Tensors.longs(t.labels(), shape));
-    feeds.put(ForwardGraph.SEGMENT_IDS, Tensors.longs(t.segmentIds(), shape));
-    return feeds;
-  }
-
-  private void closeBatch(Map<String, OnnxTensor> feeds) {
-    feeds.forEach(
-        (name, t) -> {
-          if (!parameterTensors.containsKey(name)) {
-            t.close();
-          }
-        });
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.armory.engine.finetune;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
-import dev.armory.engine.data.TokenBatch;
 import dev.armory.engine.models.ForwardGraph;
 import dev.armory.engine.quant.QuantizedGraphs;
 import dev.armory.engine.runtime.GraphSession;
@@ -55,7 +54,7 @@ public final class SftStepFunction implements StepFunction<SftBatch>, AutoClosea
 
   @Override
   public StepOutput forwardBackward(SftBatch batch, Parameters params, SplitMix64 random) {
-    Map<String, OnnxTensor> feeds = batchTensors(batch.data());
+    Map<String, OnnxTensor> feeds = BatchFeeds.of(batch.data());
     try {
       feeds.putAll(parameterTensors);
       if (hasDropout) {
@@ -66,13 +65,13 @@ public final class SftStepFunction implements StepFunction<SftBatch>, AutoClosea
       trainSession.runInto(feeds, outputs);
       return new StepOutput(lossBuffer.get(0), batch.lossTokens(), gradients);
     } finally {
-      closeBatch(feeds);
+      BatchFeeds.closeExcept(feeds, parameterTensors);
     }
   }
 
   @Override
   public EvalOutput evaluate(SftBatch batch, Parameters params) {
-    Map<String, OnnxTensor> feeds = batchTensors(batch.data());
+    Map<String, OnnxTensor> feeds = BatchFeeds.of(batch.data());
     try {
       feeds.putAll(parameterTensors);
       try (OrtSession.Result r = evalSession.run(feeds, Set.of(ForwardGraph.LOSS))) {
@@ -80,28 +79,8 @@ public final class SftStepFunction implements StepFunction<SftBatch>, AutoClosea
             Tensors.toFloats(r.get(ForwardGraph.LOSS).get())[0], batch.lossTokens());
       }
     } finally {
-      closeBatch(feeds);
+      BatchFeeds.closeExcept(feeds, parameterTensors);
     }
-  }
-
-  private static Map<String, OnnxTensor> batchTensors(TokenBatch t) {
-    Map<String, OnnxTensor> feeds = new HashMap<>();
-    long[] shape = t.shape();
-    feeds.put(ForwardGraph.INPUT_IDS, Tensors.longs(t.inputIds(), shape));
-    feeds.put(ForwardGraph.ATTENTION_MASK, Tensors.longs(t.attentionMask(), shape));
-    feeds.put(ForwardGraph.POSITION_IDS, Tensors.longs(t.positionIds(), shape));
-    feeds.put(ForwardGraph.LABELS, Tensors.longs(t.labels(), shape));
-    feeds.put(ForwardGraph.SEGMENT_IDS, Tensors.longs(t.segmentIds(), shape));
-    return feeds;
-  }
-
-  private void closeBatch(Map<String, OnnxTensor> feeds) {
-    feeds.forEach(
-        (name, t) -> {
-          if (!parameterTensors.containsKey(name)) {
-            t.close();
-          }
-        });
   }
 
   /** Ends ONNX Runtime profiling of the training session (when enabled) and returns its file. */
