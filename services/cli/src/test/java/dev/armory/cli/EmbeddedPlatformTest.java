@@ -10,7 +10,6 @@ import dev.armory.events.v1.ArtifactKind;
 import dev.armory.events.v1.ArtifactRef;
 import dev.armory.events.v1.DatasetIngestRequested;
 import dev.armory.events.v1.DatasetIngested;
-import dev.armory.events.v1.Envelope;
 import dev.armory.events.v1.ExportOptions;
 import dev.armory.events.v1.Hyperparameters;
 import dev.armory.events.v1.JudgeCompleted;
@@ -23,10 +22,10 @@ import dev.armory.events.v1.TrainingCompleted;
 import dev.armory.events.v1.TrainingRequested;
 import dev.armory.events.v1.TrainingStarted;
 import dev.armory.platform.PlatformConfig;
-import dev.armory.platform.events.EventCodec;
 import dev.armory.platform.events.EventProducer;
 import dev.armory.platform.events.Events;
 import dev.armory.platform.events.Topics;
+import dev.armory.platform.testing.EventLog;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,14 +35,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,7 +79,7 @@ class EmbeddedPlatformTest {
             new EventProducer(
                 PlatformConfig.of(
                     platform.bootstrapServers(), platform.store().root(), "e2e-test"));
-        Recorder events = new Recorder(platform.bootstrapServers())) {
+        EventLog events = new EventLog(platform.bootstrapServers(), Topics.all())) {
       producer.sendAndWait(
           Events.envelope(
               "facts",
@@ -177,7 +168,7 @@ class EmbeddedPlatformTest {
             new EventProducer(
                 PlatformConfig.of(
                     platform.bootstrapServers(), platform.store().root(), "rlaif-test"));
-        Recorder events = new Recorder(platform.bootstrapServers())) {
+        EventLog events = new EventLog(platform.bootstrapServers(), Topics.all())) {
       Path root = platform.store().root();
       Files.createDirectories(root.resolve("prompts"));
       Files.writeString(
@@ -238,62 +229,6 @@ class EmbeddedPlatformTest {
           Files.isRegularFile(
               root.resolve("adapters").resolve(dpoRun).resolve("adapter_model.safetensors")),
           "the DPO adapter is in the store");
-    }
-  }
-
-  /** Every event on Armory's topics, from the beginning. */
-  static final class Recorder implements AutoCloseable {
-    final List<Envelope> events = new CopyOnWriteArrayList<>();
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Thread thread;
-    private volatile boolean running = true;
-
-    Recorder(String bootstrap) {
-      Properties p = new Properties();
-      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      p.put(ConsumerConfig.GROUP_ID_CONFIG, "recorder-" + UUID.randomUUID());
-      p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-      p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-      consumer = new KafkaConsumer<>(p);
-      consumer.subscribe(Topics.all());
-      thread =
-          new Thread(
-              () -> {
-                while (running) {
-                  for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    try {
-                      events.add(EventCodec.decode(r));
-                    } catch (Exception e) {
-                      // dead letters need not decode
-                    }
-                  }
-                }
-                consumer.close();
-              });
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    <T extends com.google.protobuf.Message> boolean has(Class<T> type, String subject) {
-      return events.stream()
-          .anyMatch(e -> e.getSubjectId().equals(subject) && type.isInstance(Events.payload(e)));
-    }
-
-    <T extends com.google.protobuf.Message> T first(Class<T> type, String subject) {
-      return events.stream()
-          .filter(e -> e.getSubjectId().equals(subject))
-          .map(Events::payload)
-          .filter(type::isInstance)
-          .map(type::cast)
-          .findFirst()
-          .orElseThrow();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      running = false;
-      thread.join(10_000);
     }
   }
 }

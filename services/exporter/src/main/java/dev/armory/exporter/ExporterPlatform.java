@@ -4,8 +4,6 @@ import dev.armory.platform.PlatformConfig;
 import dev.armory.platform.events.EventProducer;
 import dev.armory.platform.store.ArtifactStore;
 import io.micronaut.context.env.Environment;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The platform objects the exporter uses: configuration, artifact store, one event producer. A bean
@@ -16,15 +14,11 @@ public record ExporterPlatform(PlatformConfig config, ArtifactStore store, Event
 
   /** Reads {@code armory.kafka.*} and {@code armory.store.root} from the environment. */
   public static ExporterPlatform from(Environment environment) {
-    Map<String, String> properties = new HashMap<>();
-    for (String key : new String[] {PlatformConfig.BOOTSTRAP_SERVERS, PlatformConfig.STORE_ROOT}) {
-      environment.getProperty(key, String.class).ifPresent(v -> properties.put(key, v));
-    }
-    environment
-        .getProperties("armory.kafka.client")
-        .forEach(
-            (k, v) -> properties.put(PlatformConfig.KAFKA_CLIENT_PREFIX + k, String.valueOf(v)));
-    PlatformConfig config = PlatformConfig.from(properties, "exporter");
+    PlatformConfig config =
+        PlatformConfig.from(
+            key -> environment.getProperty(key, String.class),
+            environment.getProperties(PlatformConfig.KAFKA_CLIENT_SECTION),
+            "exporter");
     return new ExporterPlatform(
         config, ArtifactStore.open(config.storeRoot()), new EventProducer(config));
   }

@@ -30,6 +30,7 @@ import dev.armory.platform.kafka.EmbeddedKafka;
 import dev.armory.platform.store.ArtifactStore;
 import dev.armory.platform.store.ManifestDetails;
 import dev.armory.platform.store.StagedArtifact;
+import dev.armory.platform.testing.EventLog;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

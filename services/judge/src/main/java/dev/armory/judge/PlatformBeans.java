@@ -9,8 +9,6 @@ import io.micronaut.context.annotation.Primary;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The platform library's objects as beans: configuration, artifact store, event producer. Active
@@ -24,15 +22,10 @@ class PlatformBeans {
   @Singleton
   @Primary
   PlatformConfig platformConfig(Environment environment) {
-    Map<String, String> properties = new HashMap<>();
-    for (String key : new String[] {PlatformConfig.BOOTSTRAP_SERVERS, PlatformConfig.STORE_ROOT}) {
-      environment.getProperty(key, String.class).ifPresent(v -> properties.put(key, v));
-    }
-    environment
-        .getProperties("armory.kafka.client")
-        .forEach(
-            (k, v) -> properties.put(PlatformConfig.KAFKA_CLIENT_PREFIX + k, String.valueOf(v)));
-    return PlatformConfig.from(properties, "judge");
+    return PlatformConfig.from(
+        key -> environment.getProperty(key, String.class),
+        environment.getProperties(PlatformConfig.KAFKA_CLIENT_SECTION),
+        "judge");
   }
 
   @Singleton

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -33,6 +35,12 @@ public record PlatformConfig(
 
   /** Prefix of extra Kafka client properties, e.g. armory.kafka.client.security.protocol. */
   public static final String KAFKA_CLIENT_PREFIX = "armory.kafka.client.";
+
+  /**
+   * The section holding the extra Kafka client properties ({@link #KAFKA_CLIENT_PREFIX} without its
+   * dot).
+   */
+  public static final String KAFKA_CLIENT_SECTION = "armory.kafka.client";
 
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
   public static final Path DEFAULT_STORE_ROOT = Path.of("armory-data", "store");
@@ -77,6 +85,21 @@ public record PlatformConfig(
           }
         });
     return new PlatformConfig(bootstrap, Path.of(store), serviceName, extra);
+  }
+
+  /**
+   * Reads the same keys from a configuration source such as a Micronaut {@code Environment}: {@code
+   * property} looks up one key, {@code kafkaClient} is the {@link #KAFKA_CLIENT_SECTION} section
+   * with the prefix already removed.
+   */
+  public static PlatformConfig from(
+      Function<String, Optional<String>> property, Map<String, ?> kafkaClient, String serviceName) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    for (String key : new String[] {BOOTSTRAP_SERVERS, STORE_ROOT}) {
+      property.apply(key).ifPresent(v -> properties.put(key, v));
+    }
+    kafkaClient.forEach((k, v) -> properties.put(KAFKA_CLIENT_PREFIX + k, String.valueOf(v)));
+    return from(properties, serviceName);
   }
 
   /** Same config pointed at other bootstrap servers (e.g. an embedded broker). */

@@ -4,8 +4,6 @@ import dev.armory.platform.PlatformConfig;
 import dev.armory.platform.events.EventProducer;
 import dev.armory.platform.store.ArtifactStore;
 import io.micronaut.context.env.Environment;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The platform objects the trainer uses: shared configuration, the artifact store and one event
@@ -24,15 +22,10 @@ public record TrainerPlatform(PlatformConfig config, ArtifactStore store, EventP
 
   /** The platform configuration in a Micronaut environment (properties, then ARMORY_* env). */
   public static PlatformConfig platformConfig(Environment environment, String serviceName) {
-    Map<String, String> properties = new HashMap<>();
-    for (String key : new String[] {PlatformConfig.BOOTSTRAP_SERVERS, PlatformConfig.STORE_ROOT}) {
-      environment.getProperty(key, String.class).ifPresent(v -> properties.put(key, v));
-    }
-    environment
-        .getProperties("armory.kafka.client")
-        .forEach(
-            (k, v) -> properties.put(PlatformConfig.KAFKA_CLIENT_PREFIX + k, String.valueOf(v)));
-    return PlatformConfig.from(properties, serviceName);
+    return PlatformConfig.from(
+        key -> environment.getProperty(key, String.class),
+        environment.getProperties(PlatformConfig.KAFKA_CLIENT_SECTION),
+        serviceName);
   }
 
   @Override

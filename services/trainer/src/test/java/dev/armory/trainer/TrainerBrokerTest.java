@@ -16,6 +16,7 @@ import dev.armory.platform.events.Topics;
 import dev.armory.platform.kafka.EmbeddedKafka;
 import dev.armory.platform.store.ArtifactStore;
 import dev.armory.platform.store.ProcessedKeys;
+import dev.armory.platform.testing.EventLog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

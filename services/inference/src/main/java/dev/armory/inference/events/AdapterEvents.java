@@ -12,8 +12,6 @@ import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,14 +78,9 @@ final class AdapterEvents implements AutoCloseable {
   }
 
   private static PlatformConfig platformConfig(Environment environment) {
-    Map<String, String> properties = new HashMap<>();
-    for (String key : new String[] {PlatformConfig.BOOTSTRAP_SERVERS, PlatformConfig.STORE_ROOT}) {
-      environment.getProperty(key, String.class).ifPresent(v -> properties.put(key, v));
-    }
-    environment
-        .getProperties("armory.kafka.client")
-        .forEach(
-            (k, v) -> properties.put(PlatformConfig.KAFKA_CLIENT_PREFIX + k, String.valueOf(v)));
-    return PlatformConfig.from(properties, "inference");
+    return PlatformConfig.from(
+        key -> environment.getProperty(key, String.class),
+        environment.getProperties(PlatformConfig.KAFKA_CLIENT_SECTION),
+        "inference");
   }
 }
